@@ -1,0 +1,13 @@
+//! Every oxpy module in one library, exporting CPython's `PyInit_<name>`
+//! entry points: built as a cdylib (copied to `<name><EXT_SUFFIX>` in the
+//! overlay directory) and as a staticlib (linked into the interpreter, whose
+//! built-in table names the same functions). One library, because several
+//! Rust staticlibs in one binary clash on std's symbols.
+
+/// `PyInit_binascii`
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInit_binascii() -> *mut oxpy::__private::ffi::PyObject {
+    // SAFETY: CPython's import system calls PyInit_ functions attached,
+    // and this is binascii's.
+    unsafe { oxpy_binascii::MODULE.init() }
+}

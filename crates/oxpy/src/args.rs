@@ -1,0 +1,341 @@
+//! Argument parsing with Argument Clinic's exact behaviour and messages.
+//!
+//! [`Params`] describes a signature; `unpack_*` match a call against it the
+//! way CPython's `_PyArg_UnpackKeywords` / `_PyArg_CheckPositional` do (same
+//! checks, same order, same messages), filling one slot per parameter. The
+//! converters ([`FromArg`] and the `fn`s below) then turn each slot into a
+//! Rust value with the errors of the corresponding clinic converter.
+
+use crate::buffer::{AsciiBuffer, Buffer};
+use crate::err::c_truncate;
+use crate::err::exceptions::{SystemError, TypeError};
+use crate::function::CallArgs;
+use crate::types::{PyAny, PyStr};
+use crate::{Borrowed, PyResult, Python, Raised};
+
+/// A function signature, as `#[oxpy::function]` derives it from the
+/// function's `__text_signature__`.
+pub struct Params {
+    /// The Python name, used in messages as `name()`.
+    pub fname: &'static str,
+    /// Parameter names, in order.
+    pub names: &'static [&'static str],
+    /// How many leading parameters are positional-only.
+    pub posonly: usize,
+    /// How many leading parameters are required (no default).
+    pub minpos: usize,
+    /// How many parameters may be passed by position (before `*`).
+    pub maxpos: usize,
+    /// How many keyword-only parameters are required.
+    pub minkw: usize,
+}
+
+/// Where an argument came from, for converters' error messages.
+#[derive(Clone, Copy)]
+pub struct ArgCtx {
+    /// The function's name.
+    pub fname: &'static str,
+    /// The parameter's name.
+    pub name: &'static str,
+    /// 1-based position.
+    pub pos: usize,
+    /// Whether the parameter may be passed by keyword (clinic then names it
+    /// "argument 'x'" in messages, else "argument N").
+    pub keyword: bool,
+}
+
+impl ArgCtx {
+    /// Clinic's `_PyArg_BadArgument`: `TypeError: f() argument 1 must be
+    /// <expected>, not <type>`.
+    #[cold]
+    pub fn bad_argument(&self, expected: &str, arg: Borrowed<'_, '_, PyAny>) -> Raised {
+        let display = if self.keyword { format!("argument '{}'", self.name) } else { format!("argument {}", self.pos) };
+        let got = if arg.as_ptr() == none_ptr() { "None".to_string() } else { c_truncate(arg.get_type().name(), 50).into_owned() };
+        TypeError::raise(
+            arg.py(),
+            &format!("{}() {} must be {}, not {}", c_truncate(self.fname, 200), display, c_truncate(expected, 50), got),
+        )
+    }
+}
+
+fn none_ptr() -> *mut pyo3_ffi::PyObject {
+    // SAFETY: Py_None is a static object; taking its address is always sound.
+    unsafe { pyo3_ffi::Py_None() }
+}
+
+impl Params {
+    /// The context of parameter `i` (0-based).
+    pub const fn ctx(&'static self, i: usize) -> ArgCtx {
+        ArgCtx { fname: self.fname, name: self.names[i], pos: i + 1, keyword: i >= self.posonly }
+    }
+
+    fn fname(&self) -> std::borrow::Cow<'_, str> {
+        c_truncate(self.fname, 200)
+    }
+}
+
+/// `METH_O` / `METH_NOARGS`: CPython already checked the count; copy it.
+#[inline(always)]
+pub fn unpack_exact<'a, 'py>(args: &CallArgs<'a, 'py>, out: &mut [Option<Borrowed<'a, 'py, PyAny>>]) {
+    for (slot, arg) in out.iter_mut().zip(args.positional) {
+        *slot = Some(*arg);
+    }
+}
+
+/// `METH_FASTCALL` (all parameters positional-only), as
+/// `_PyArg_CheckPositional`: `f expected at least 1 argument, got 0`.
+#[inline(always)]
+pub fn unpack_positional<'a, 'py>(
+    py: Python<'py>,
+    p: &Params,
+    args: &CallArgs<'a, 'py>,
+    out: &mut [Option<Borrowed<'a, 'py, PyAny>>],
+) -> PyResult<()> {
+    let n = args.positional.len();
+    if n < p.minpos || n > p.names.len() {
+        return Err(positional_count_error(py, p, n));
+    }
+    unpack_exact(args, out);
+    Ok(())
+}
+
+#[cold]
+fn positional_count_error(py: Python<'_>, p: &Params, n: usize) -> Raised {
+    let (min, max) = (p.minpos, p.names.len());
+    let (qual, count) = if n < min { ("at least ", min) } else { ("at most ", max) };
+    let qual = if min == max { "" } else { qual };
+    let plural = if count == 1 { "" } else { "s" };
+    TypeError::raise(py, &format!("{} expected {qual}{count} argument{plural}, got {n}", p.fname()))
+}
+
+/// `METH_FASTCALL | METH_KEYWORDS`, as `_PyArg_UnpackKeywords`.
+#[inline(always)]
+pub fn unpack_keywords<'a, 'py>(
+    py: Python<'py>,
+    p: &Params,
+    args: &CallArgs<'a, 'py>,
+    out: &mut [Option<Borrowed<'a, 'py, PyAny>>],
+) -> PyResult<()> {
+    let nargs = args.positional.len();
+    if args.kwvalues.is_empty() && p.minkw == 0 && p.minpos <= nargs && nargs <= p.maxpos {
+        unpack_exact(args, out);
+        return Ok(());
+    }
+    unpack_keywords_slow(py, p, args, out)
+}
+
+fn unpack_keywords_slow<'a, 'py>(
+    py: Python<'py>,
+    p: &Params,
+    args: &CallArgs<'a, 'py>,
+    out: &mut [Option<Borrowed<'a, 'py, PyAny>>],
+) -> PyResult<()> {
+    let nargs = args.positional.len();
+    let mut nkw = args.kwvalues.len();
+    let maxargs = p.names.len();
+    let minposonly = p.posonly.min(p.minpos);
+    let f = p.fname();
+    if nargs + nkw > maxargs {
+        let kw = if nargs == 0 { "keyword " } else { "" };
+        let s = if maxargs == 1 { "" } else { "s" };
+        return Err(TypeError::raise(py, &format!("{f}() takes at most {maxargs} {kw}argument{s} ({} given)", nargs + nkw)));
+    }
+    if nargs > p.maxpos {
+        let msg = if p.maxpos == 0 {
+            format!("{f}() takes no positional arguments")
+        } else {
+            let qual = if p.minpos < p.maxpos { "at most" } else { "exactly" };
+            let s = if p.maxpos == 1 { "" } else { "s" };
+            format!("{f}() takes {qual} {} positional argument{s} ({nargs} given)", p.maxpos)
+        };
+        return Err(TypeError::raise(py, &msg));
+    }
+    if nargs < minposonly {
+        let qual = if minposonly < p.maxpos { "at least" } else { "exactly" };
+        let s = if minposonly == 1 { "" } else { "s" };
+        return Err(TypeError::raise(py, &format!("{f}() takes {qual} {minposonly} positional argument{s} ({nargs} given)")));
+    }
+    out[..nargs].iter_mut().zip(args.positional).for_each(|(slot, a)| *slot = Some(*a));
+    let reqlimit = if p.minkw > 0 { p.maxpos + p.minkw } else { p.minpos };
+    for i in nargs.max(p.posonly)..maxargs {
+        let current = if nkw > 0 {
+            find_keyword(args, p.names[i])?
+        } else if i >= reqlimit {
+            break;
+        } else {
+            None
+        };
+        out[i] = current;
+        if current.is_some() {
+            nkw -= 1;
+        } else if i < p.minpos || (p.maxpos <= i && i < reqlimit) {
+            return Err(TypeError::raise(
+                py,
+                &format!("{f}() missing required argument '{}' (pos {})", p.names[i], i + 1),
+            ));
+        }
+    }
+    if nkw > 0 {
+        for i in p.posonly..nargs {
+            if find_keyword(args, p.names[i])?.is_some() {
+                return Err(TypeError::raise(
+                    py,
+                    &format!("argument for {f}() given by name ('{}') and position ({})", p.names[i], i + 1),
+                ));
+            }
+        }
+        return Err(unexpected_keyword(py, p, args));
+    }
+    Ok(())
+}
+
+/// The value passed for keyword `name`, if any.
+fn find_keyword<'a, 'py>(args: &CallArgs<'a, 'py>, name: &str) -> PyResult<Option<Borrowed<'a, 'py, PyAny>>> {
+    let Some(kwnames) = args.kwnames else { return Ok(None) };
+    for (key, value) in kwnames.as_slice().iter().zip(args.kwvalues) {
+        if let Some(key) = key.downcast::<PyStr>()
+            && key_equals(key, name)?
+        {
+            return Ok(Some(*value));
+        }
+    }
+    Ok(None)
+}
+
+fn key_equals(key: Borrowed<'_, '_, PyStr>, name: &str) -> PyResult<bool> {
+    // Parameter names are ASCII: compare the compact ASCII data directly.
+    match key.as_ascii()? {
+        Some(k) => Ok(k == name.as_bytes()),
+        None => Ok(false),
+    }
+}
+
+#[cold]
+fn unexpected_keyword(py: Python<'_>, p: &Params, args: &CallArgs<'_, '_>) -> Raised {
+    let f = p.fname();
+    if let Some(kwnames) = args.kwnames {
+        for key in kwnames.as_slice() {
+            let Some(s) = key.downcast::<PyStr>() else {
+                return TypeError::raise(py, "keywords must be strings");
+            };
+            let known = match key_equals_any(s, p.names) {
+                Ok(k) => k,
+                Err(e) => return e,
+            };
+            if !known {
+                let repr = match s.to_str() {
+                    Ok(r) => r,
+                    Err(e) => return e,
+                };
+                return TypeError::raise(py, &unexpected_keyword_message(&f, repr));
+            }
+        }
+    }
+    TypeError::raise(py, &format!("invalid keyword argument for {f}()"))
+}
+
+fn key_equals_any(key: Borrowed<'_, '_, PyStr>, names: &[&str]) -> PyResult<bool> {
+    for name in names {
+        if key_equals(key, name)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The message for an unknown keyword, which changed in 3.12.
+fn unexpected_keyword_message(f: &str, key: &str) -> String {
+    if cfg!(Py_3_12) {
+        format!("{f}() got an unexpected keyword argument '{key}'")
+    } else {
+        format!("'{key}' is an invalid keyword argument for {f}()")
+    }
+}
+
+/// A slot that `unpack_*` guarantees to be filled (a required parameter).
+#[inline(always)]
+pub fn required<'a, 'py>(py: Python<'py>, slot: Option<Borrowed<'a, 'py, PyAny>>) -> PyResult<Borrowed<'a, 'py, PyAny>> {
+    match slot {
+        Some(v) => Ok(v),
+        None => Err(SystemError::raise(py, "required argument missing after parsing")),
+    }
+}
+
+/// Conversion of one argument, with the errors of a clinic converter.
+pub trait FromArg<'a, 'py>: Sized {
+    /// Converts `arg`, passed for the parameter described by `ctx`.
+    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self>;
+}
+
+impl<'a, 'py> FromArg<'a, 'py> for Borrowed<'a, 'py, PyAny> {
+    #[inline]
+    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, _ctx: &ArgCtx) -> PyResult<Self> {
+        Ok(arg)
+    }
+}
+
+/// Clinic `int`: `__index__`, `OverflowError` outside C int.
+impl<'a, 'py> FromArg<'a, 'py> for i32 {
+    #[inline]
+    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, _ctx: &ArgCtx) -> PyResult<Self> {
+        arg.index_as_c_int()
+    }
+}
+
+/// Clinic `Py_buffer`: a C-contiguous read-only buffer.
+impl<'a, 'py> FromArg<'a, 'py> for Buffer<'py> {
+    #[inline]
+    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
+        Buffer::get(arg, ctx)
+    }
+}
+
+/// binascii's `ascii_buffer_converter`: an ASCII str or a buffer.
+impl<'a, 'py> FromArg<'a, 'py> for AsciiBuffer<'a, 'py> {
+    #[inline]
+    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, _ctx: &ArgCtx) -> PyResult<Self> {
+        AsciiBuffer::get(arg)
+    }
+}
+
+/// Clinic `unsigned int(bitwise=True)`: any integer, reduced modulo 2**32.
+#[inline]
+pub fn u32_bitwise(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<u32> {
+    arg.index_as_u32_mask()
+}
+
+/// Clinic `bool`: the truth value (`PyObject_IsTrue`).
+#[inline]
+pub fn truth(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<bool> {
+    arg.is_truthy()
+}
+
+/// Clinic `bool(accept={int})`: an integer (`__index__`, C int range), true
+/// when non-zero.
+#[inline]
+pub fn int_flag(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<bool> {
+    arg.index_as_c_int().map(|v| v != 0)
+}
+
+/// The flag parameters of stdlib modules (binascii's `newline`,
+/// `strict_mode`, `backtick`, `header`, ...): declared `bool(accept={int})`
+/// in 3.11 and plain `bool` (truth value) from 3.12 on.
+#[inline]
+pub fn stdlib_flag(arg: Borrowed<'_, '_, PyAny>, ctx: &ArgCtx) -> PyResult<bool> {
+    if cfg!(Py_3_12) { truth(arg, ctx) } else { int_flag(arg, ctx) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unexpected_keyword_message;
+
+    #[test]
+    fn unknown_keyword_message_follows_version() {
+        let m = unexpected_keyword_message("f", "x");
+        if cfg!(Py_3_12) {
+            assert_eq!(m, "f() got an unexpected keyword argument 'x'");
+        } else {
+            assert_eq!(m, "'x' is an invalid keyword argument for f()");
+        }
+    }
+}

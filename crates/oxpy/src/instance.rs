@@ -1,0 +1,228 @@
+//! The three handle kinds: [`Bound`] (owned, attached), [`Borrowed`]
+//! (borrowed, attached) and [`Unbound`] (owned, storable).
+//!
+//! All three are one non-null pointer wide; the type parameter is a marker
+//! from [`crate::types`], so upcasts (`into_any`, `as_any`) are free.
+
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+use pyo3_ffi as ffi;
+
+use crate::Python;
+use crate::types::{PyAny, PyTypeInfo};
+
+/// An owned (strong) reference, usable while attached. Decrefs on drop.
+#[repr(transparent)]
+pub struct Bound<'py, T = PyAny> {
+    ptr: NonNull<ffi::PyObject>,
+    _marker: PhantomData<(Python<'py>, *const T)>,
+}
+
+/// A borrowed reference: no refcount of its own, valid for `'a` (the life of
+/// whatever owns the reference) while attached for `'py`.
+#[repr(transparent)]
+pub struct Borrowed<'a, 'py, T = PyAny> {
+    ptr: NonNull<ffi::PyObject>,
+    _marker: PhantomData<(&'a (), Python<'py>, *const T)>,
+}
+
+/// An owned reference that is not tied to an attachment: it can be stored in
+/// module state or in `Send + Sync` data. Use [`Unbound::bind`] to use it.
+///
+/// Dropping it decrefs when the thread is attached; otherwise the reference
+/// is leaked (safe, and never happens in module state, which CPython frees
+/// while attached).
+#[repr(transparent)]
+pub struct Unbound<T = PyAny> {
+    ptr: NonNull<ffi::PyObject>,
+    _marker: PhantomData<*const T>,
+}
+
+// SAFETY: an Unbound only touches the object (incref/decref, access) through
+// `bind`/`drop`, which require or check attachment, so it may move between
+// threads; CPython objects are shareable between threads under the GIL.
+unsafe impl<T> Send for Unbound<T> {}
+// SAFETY: see `Send`: shared access goes through `bind`, which needs a token.
+unsafe impl<T> Sync for Unbound<T> {}
+
+impl<'a, 'py, T> Clone for Borrowed<'a, 'py, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<'a, 'py, T> Copy for Borrowed<'a, 'py, T> {}
+
+impl<'py, T> Bound<'py, T> {
+    /// Takes ownership of a new (strong) reference; `None` if `ptr` is null.
+    ///
+    /// # Safety
+    /// `ptr` is null or a strong reference to an object of type `T`.
+    #[inline]
+    pub(crate) unsafe fn from_owned_ptr_or_none(_py: Python<'py>, ptr: *mut ffi::PyObject) -> Option<Self> {
+        NonNull::new(ptr).map(|ptr| Bound { ptr, _marker: PhantomData })
+    }
+
+    /// Takes ownership of a new reference returned by a C API call, or turns
+    /// a null result into the pending exception.
+    ///
+    /// # Safety
+    /// `ptr` is null with an exception set, or a strong reference to a `T`.
+    #[inline]
+    pub(crate) unsafe fn from_owned_ptr_or_err(py: Python<'py>, ptr: *mut ffi::PyObject) -> crate::PyResult<Self> {
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::from_owned_ptr_or_none(py, ptr) }.ok_or_else(crate::Raised::already_set)
+    }
+
+    /// The token this handle is attached with.
+    #[inline]
+    pub fn py(&self) -> Python<'py> {
+        // SAFETY: a Bound only exists while attached for 'py.
+        unsafe { Python::assume_attached() }
+    }
+
+    /// The raw pointer (still owned by `self`).
+    #[inline]
+    pub fn as_ptr(&self) -> *mut ffi::PyObject {
+        self.ptr.as_ptr()
+    }
+
+    /// Gives up ownership, returning the strong reference as a raw pointer.
+    #[inline]
+    pub fn into_ptr(self) -> *mut ffi::PyObject {
+        let ptr = self.ptr.as_ptr();
+        std::mem::forget(self);
+        ptr
+    }
+
+    /// A borrowed view of this reference.
+    #[inline]
+    pub fn as_borrowed<'a>(&'a self) -> Borrowed<'a, 'py, T> {
+        Borrowed { ptr: self.ptr, _marker: PhantomData }
+    }
+
+    /// A new strong reference to the same object (an incref).
+    #[inline]
+    pub fn clone_ref(&self) -> Self {
+        // SAFETY: attached ('py), and self.ptr is a live object.
+        unsafe { ffi::Py_INCREF(self.ptr.as_ptr()) };
+        Bound { ptr: self.ptr, _marker: PhantomData }
+    }
+
+    /// Upcast to `PyAny` (free).
+    #[inline]
+    pub fn into_any(self) -> Bound<'py, PyAny> {
+        Bound { ptr: self.into_ptr_nonnull(), _marker: PhantomData }
+    }
+
+    /// Detaches the reference from `'py` for storage.
+    #[inline]
+    pub fn unbind(self) -> Unbound<T> {
+        Unbound { ptr: self.into_ptr_nonnull(), _marker: PhantomData }
+    }
+
+    #[inline]
+    fn into_ptr_nonnull(self) -> NonNull<ffi::PyObject> {
+        let ptr = self.ptr;
+        std::mem::forget(self);
+        ptr
+    }
+}
+
+impl<T> Drop for Bound<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: attached ('py) and we own one strong reference.
+        unsafe { ffi::Py_DECREF(self.ptr.as_ptr()) }
+    }
+}
+
+impl<'a, 'py, T> Borrowed<'a, 'py, T> {
+    /// # Safety
+    /// `ptr` is a live object of type `T` that stays alive for `'a`, and the
+    /// thread is attached for `'py`.
+    #[inline]
+    pub(crate) unsafe fn from_ptr(_py: Python<'py>, ptr: NonNull<ffi::PyObject>) -> Self {
+        Borrowed { ptr, _marker: PhantomData }
+    }
+
+    /// The token this handle is attached with.
+    #[inline]
+    pub fn py(&self) -> Python<'py> {
+        // SAFETY: a Borrowed only exists while attached for 'py.
+        unsafe { Python::assume_attached() }
+    }
+
+    /// The raw pointer (borrowed).
+    #[inline]
+    pub fn as_ptr(&self) -> *mut ffi::PyObject {
+        self.ptr.as_ptr()
+    }
+
+    /// A new strong reference (an incref).
+    #[inline]
+    pub fn to_owned(self) -> Bound<'py, T> {
+        // SAFETY: attached ('py) and the object is alive for 'a.
+        unsafe { ffi::Py_INCREF(self.ptr.as_ptr()) };
+        Bound { ptr: self.ptr, _marker: PhantomData }
+    }
+
+    /// Upcast to `PyAny` (free).
+    #[inline]
+    pub fn as_any(self) -> Borrowed<'a, 'py, PyAny> {
+        Borrowed { ptr: self.ptr, _marker: PhantomData }
+    }
+
+    /// The object's type.
+    #[inline]
+    pub fn get_type(self) -> Borrowed<'a, 'py, crate::types::PyType> {
+        // SAFETY: the object is alive, so its type (which it references) is.
+        let ty = unsafe { ffi::Py_TYPE(self.ptr.as_ptr()) };
+        Borrowed { ptr: NonNull::new(ty.cast()).expect("object without type"), _marker: PhantomData }
+    }
+
+    /// Checked downcast: `Some` when the object is an instance of `U`
+    /// (subclasses included, as `PyXxx_Check`).
+    #[inline]
+    pub fn downcast<U: PyTypeInfo>(self) -> Option<Borrowed<'a, 'py, U>> {
+        // SAFETY: attached, live object.
+        if unsafe { U::is_type_of(self.ptr.as_ptr()) } {
+            Some(Borrowed { ptr: self.ptr, _marker: PhantomData })
+        } else {
+            None
+        }
+    }
+}
+
+impl<T> Unbound<T> {
+    /// Attaches the reference to `'py` without a refcount change.
+    #[inline]
+    pub fn bind<'a, 'py>(&'a self, _py: Python<'py>) -> Borrowed<'a, 'py, T> {
+        Borrowed { ptr: self.ptr, _marker: PhantomData }
+    }
+
+    /// The raw pointer (still owned by `self`).
+    #[inline]
+    pub fn as_ptr(&self) -> *mut ffi::PyObject {
+        self.ptr.as_ptr()
+    }
+}
+
+impl<T> Drop for Unbound<T> {
+    fn drop(&mut self) {
+        // SAFETY: PyGILState_Check may be called from any thread; we only
+        // decref when it reports that this thread is attached, and we own one
+        // strong reference.
+        unsafe {
+            if ffi::PyGILState_Check() != 0 {
+                ffi::Py_DECREF(self.ptr.as_ptr());
+            }
+        }
+    }
+}
+
+impl<'py> std::fmt::Debug for Bound<'py, PyAny> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bound({:p})", self.ptr)
+    }
+}

@@ -1,0 +1,171 @@
+use std::mem::MaybeUninit;
+
+use pyo3_ffi as ffi;
+
+use super::PyTypeInfo;
+use crate::err::exceptions::OverflowError;
+use crate::{Borrowed, Bound, PyResult, Python, Raised};
+
+/// `bytes`
+pub enum PyBytes {}
+
+impl PyTypeInfo for PyBytes {
+    #[inline]
+    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
+        // SAFETY: forwarded to the caller.
+        unsafe { ffi::PyBytes_Check(obj) != 0 }
+    }
+}
+
+unsafe extern "C" {
+    /// Exported by every CPython 3.x; pyo3-ffi keeps it private.
+    fn _PyBytes_Resize(bytes: *mut *mut ffi::PyObject, newsize: ffi::Py_ssize_t) -> std::ffi::c_int;
+}
+
+fn to_ssize(py: Python<'_>, len: usize) -> PyResult<ffi::Py_ssize_t> {
+    ffi::Py_ssize_t::try_from(len).map_err(|_| OverflowError::raise(py, "byte string is too large"))
+}
+
+impl PyBytes {
+    /// A new `bytes` holding a copy of `data`.
+    pub fn new<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        let len = to_ssize(py, data.len())?;
+        // SAFETY: attached; `data` is valid for `len` bytes; the result is a
+        // new reference or null with an exception set.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyBytes_FromStringAndSize(data.as_ptr().cast(), len)) }
+    }
+
+    /// A new `bytes` of exactly `len` bytes, written in place by `fill`
+    /// (no intermediate buffer). The buffer starts zeroed.
+    #[inline]
+    pub fn new_filled<'py>(
+        py: Python<'py>,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> PyResult<()>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        Self::new_shrunk(py, len, |buf| fill(buf).map(|()| buf.len()))
+    }
+
+    /// A new `bytes` written in place by `fill` into a zeroed buffer of
+    /// `max_len` bytes; `fill` returns how many bytes it wrote and the object
+    /// is shrunk to that length (`_PyBytes_Resize`, as the C modules do).
+    #[inline]
+    pub fn new_shrunk<'py>(
+        py: Python<'py>,
+        max_len: usize,
+        fill: impl FnOnce(&mut [u8]) -> PyResult<usize>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let ssize = to_ssize(py, max_len)?;
+        // SAFETY: attached. With a null source, PyBytes_FromStringAndSize
+        // returns a new, not yet shared object of `max_len` bytes (or, for 0,
+        // the empty singleton, into which nothing is written).
+        let obj = unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), ssize) };
+        if obj.is_null() {
+            return Err(Raised::already_set());
+        }
+        // SAFETY: `obj` is a fresh bytes object that nothing else references
+        // yet, so a unique mutable view of its `max_len` bytes is sound. The
+        // view ends before `obj` is resized, shared or dropped.
+        let buf = unsafe {
+            let data = ffi::PyBytes_AS_STRING(obj).cast_mut().cast::<u8>();
+            if max_len == 0 {
+                &mut [][..]
+            } else {
+                data.write_bytes(0, max_len);
+                std::slice::from_raw_parts_mut(data, max_len)
+            }
+        };
+        let mut obj_ref = obj;
+        let written = match fill(buf) {
+            Ok(n) => n.min(max_len),
+            Err(e) => {
+                // SAFETY: we own the reference.
+                unsafe { ffi::Py_DECREF(obj_ref) };
+                return Err(e);
+            }
+        };
+        if written < max_len {
+            // SAFETY: `obj_ref` is our unshared bytes object; on failure
+            // _PyBytes_Resize releases it, sets null and raises MemoryError.
+            if unsafe { _PyBytes_Resize(&mut obj_ref, written as ffi::Py_ssize_t) } != 0 {
+                return Err(Raised::already_set());
+            }
+        }
+        // SAFETY: `obj_ref` is a strong reference to a bytes object.
+        unsafe { Bound::from_owned_ptr_or_err(py, obj_ref) }
+    }
+}
+
+impl PyBytes {
+    /// A new `bytes` of at most `max_len` bytes, written in place by `fill`
+    /// into uninitialised memory (no zeroing, no copy): `fill` returns the
+    /// initialised prefix of the buffer it was given, and the object is
+    /// shrunk to that length. Returning any other slice is a `SystemError`.
+    #[inline]
+    pub fn new_uninit<'py>(
+        py: Python<'py>,
+        max_len: usize,
+        fill: impl for<'b> FnOnce(&'b mut [MaybeUninit<u8>]) -> PyResult<&'b mut [u8]>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let ssize = to_ssize(py, max_len)?;
+        // SAFETY: attached; see `new_shrunk`.
+        let obj = unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), ssize) };
+        if obj.is_null() {
+            return Err(Raised::already_set());
+        }
+        // SAFETY: `obj` is fresh and unshared; viewing its `max_len` bytes as
+        // `MaybeUninit` makes no claim about their contents.
+        let (start, buf) = unsafe {
+            let data = ffi::PyBytes_AS_STRING(obj).cast_mut().cast::<MaybeUninit<u8>>();
+            let buf: &mut [MaybeUninit<u8>] =
+                if max_len == 0 { &mut [] } else { std::slice::from_raw_parts_mut(data, max_len) };
+            (buf.as_ptr(), buf)
+        };
+        let mut obj_ref = obj;
+        let written = match fill(buf) {
+            // A `&mut [u8]` over the start of our buffer proves that its
+            // bytes were initialised.
+            Ok(init) if std::ptr::eq(init.as_ptr().cast(), start) || init.is_empty() => init.len(),
+            Ok(_) => {
+                // SAFETY: we own the reference.
+                unsafe { ffi::Py_DECREF(obj_ref) };
+                return Err(crate::err::exceptions::SystemError::raise(py, "new_uninit: fill returned a foreign slice"));
+            }
+            Err(e) => {
+                // SAFETY: we own the reference.
+                unsafe { ffi::Py_DECREF(obj_ref) };
+                return Err(e);
+            }
+        };
+        if written < max_len {
+            // SAFETY: see `new_shrunk`.
+            if unsafe { _PyBytes_Resize(&mut obj_ref, written as ffi::Py_ssize_t) } != 0 {
+                return Err(Raised::already_set());
+            }
+        }
+        // SAFETY: `obj_ref` is a strong reference to a bytes object whose
+        // bytes are all initialised.
+        unsafe { Bound::from_owned_ptr_or_err(py, obj_ref) }
+    }
+}
+
+impl<'a> Borrowed<'a, '_, PyBytes> {
+    /// The contents (bytes are immutable, so borrowing is sound for `'a`).
+    #[inline]
+    pub fn as_bytes(self) -> &'a [u8] {
+        // SAFETY: a live bytes object holds `ob_size` bytes at
+        // PyBytes_AS_STRING, immutable and alive for 'a.
+        unsafe {
+            let len = ffi::Py_SIZE(self.as_ptr()) as usize;
+            std::slice::from_raw_parts(ffi::PyBytes_AS_STRING(self.as_ptr()).cast::<u8>(), len)
+        }
+    }
+}
+
+impl Bound<'_, PyBytes> {
+    /// The contents.
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.as_borrowed().as_bytes()
+    }
+}

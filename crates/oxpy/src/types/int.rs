@@ -1,0 +1,76 @@
+use std::ffi::{c_int, c_long};
+
+use pyo3_ffi as ffi;
+
+use super::{PyAny, PyTypeInfo};
+use crate::err::exceptions::OverflowError;
+use crate::{Borrowed, Bound, PyResult, Python, Raised};
+
+/// `int`
+pub enum PyInt {}
+
+impl PyTypeInfo for PyInt {
+    #[inline]
+    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
+        // SAFETY: forwarded to the caller.
+        unsafe { ffi::PyLong_Check(obj) != 0 }
+    }
+}
+
+impl PyInt {
+    /// `int` from an unsigned 64-bit value.
+    #[inline]
+    pub fn from_u64(py: Python<'_>, v: u64) -> PyResult<Bound<'_, PyInt>> {
+        // SAFETY: attached; new reference or null with an exception.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyLong_FromUnsignedLongLong(v)) }
+    }
+
+    /// `int` from a signed 64-bit value.
+    #[inline]
+    pub fn from_i64(py: Python<'_>, v: i64) -> PyResult<Bound<'_, PyInt>> {
+        // SAFETY: attached; new reference or null with an exception.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyLong_FromLongLong(v)) }
+    }
+}
+
+impl Borrowed<'_, '_, PyAny> {
+    /// C `long` through `__index__` (`PyLong_AsLongAndOverflow`): `Err` with
+    /// the exception set for non-integers; `Ok(None)` when out of range.
+    #[inline]
+    pub fn index_as_c_long(self) -> PyResult<Option<c_long>> {
+        let mut overflow: c_int = 0;
+        // SAFETY: attached, live object.
+        let v = unsafe { ffi::PyLong_AsLongAndOverflow(self.as_ptr(), &mut overflow) };
+        if overflow != 0 {
+            return Ok(None);
+        }
+        if v == -1 && Raised::is_set(self.py()) {
+            return Err(Raised::already_set());
+        }
+        Ok(Some(v))
+    }
+
+    /// C `int` as `_PyLong_AsInt` / `PyLong_AsInt` (Argument Clinic's `int`):
+    /// `__index__`, then `OverflowError: Python int too large to convert to C
+    /// int` outside the range.
+    #[inline]
+    pub fn index_as_c_int(self) -> PyResult<i32> {
+        match self.index_as_c_long()?.map(i32::try_from) {
+            Some(Ok(v)) => Ok(v),
+            _ => Err(OverflowError::raise(self.py(), "Python int too large to convert to C int")),
+        }
+    }
+
+    /// The low 32 bits of an integer (`PyLong_AsUnsignedLongMask`, Argument
+    /// Clinic's `unsigned int(bitwise=True)`): any int is accepted, reduced
+    /// modulo 2**32; non-integers go through `__index__`.
+    #[inline]
+    pub fn index_as_u32_mask(self) -> PyResult<u32> {
+        // SAFETY: attached, live object.
+        let v = unsafe { ffi::PyLong_AsUnsignedLongMask(self.as_ptr()) };
+        if v == !0 && Raised::is_set(self.py()) {
+            return Err(Raised::already_set());
+        }
+        Ok(v as u32)
+    }
+}

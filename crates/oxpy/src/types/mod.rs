@@ -1,0 +1,39 @@
+//! Typed markers for Python object kinds, used as the `T` of the handles.
+//!
+//! Markers are never instantiated; a handle's `T` only selects methods.
+
+use pyo3_ffi as ffi;
+
+mod any;
+mod bytes;
+mod int;
+mod module;
+mod string;
+mod tuple;
+mod typeobj;
+
+pub use bytes::PyBytes;
+pub use int::PyInt;
+pub use module::PyModule;
+pub use string::PyStr;
+pub use tuple::PyTuple;
+pub use typeobj::PyType;
+
+/// A marker whose instances can be recognised with a C-level type check.
+pub trait PyTypeInfo {
+    /// `PyXxx_Check(obj)` (subclasses included).
+    ///
+    /// # Safety
+    /// Attached, and `obj` is a live object.
+    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool;
+}
+
+/// Any Python object.
+pub enum PyAny {}
+
+impl PyTypeInfo for PyAny {
+    #[inline]
+    unsafe fn is_type_of(_obj: *mut ffi::PyObject) -> bool {
+        true
+    }
+}

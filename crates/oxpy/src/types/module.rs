@@ -1,0 +1,54 @@
+use std::ffi::CStr;
+
+use pyo3_ffi as ffi;
+
+use super::{PyAny, PyTypeInfo};
+use crate::err::exceptions::SystemError;
+use crate::module::{DefinedBy, ModuleState};
+use crate::{Borrowed, Bound, PyResult, Raised};
+
+/// `module`
+pub enum PyModule {}
+
+impl PyTypeInfo for PyModule {
+    #[inline]
+    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
+        // SAFETY: forwarded to the caller.
+        unsafe { ffi::PyModule_Check(obj) != 0 }
+    }
+}
+
+impl<'a, 'py> Borrowed<'a, 'py, PyModule> {
+    /// Sets a module attribute (`PyModule_AddObjectRef`).
+    pub fn add(self, name: &CStr, value: &Bound<'py, PyAny>) -> PyResult<()> {
+        // SAFETY: attached; live module and value; nul-terminated name. The
+        // call takes its own reference.
+        match unsafe { ffi::PyModule_AddObjectRef(self.as_ptr(), name.as_ptr(), value.as_ptr()) } {
+            0 => Ok(()),
+            _ => Err(Raised::already_set()),
+        }
+    }
+
+    /// The module's typed state. `SystemError` when the module is not one of
+    /// `S`'s definition or its state is gone (cleared by the GC).
+    #[inline]
+    pub fn state<S: ModuleState + DefinedBy>(self) -> PyResult<&'a S> {
+        let p = self.as_ptr();
+        // SAFETY: attached, live module. A module created from S's definition
+        // stores a `*mut S` (or null) in its state block (see
+        // `crate::module`); we check the definition before reading it. The
+        // boxed state lives until m_clear/m_free, which only run once the
+        // module is unreachable, i.e. after every borrow of it ('a) ended.
+        unsafe {
+            if ffi::PyModule_GetDef(p) != S::DEF.as_ptr() {
+                ffi::PyErr_Clear();
+                return Err(SystemError::raise(self.py(), "module state requested from a foreign module"));
+            }
+            let slot = ffi::PyModule_GetState(p).cast::<*mut S>();
+            match slot.as_ref().and_then(|s| s.as_ref()) {
+                Some(state) => Ok(state),
+                None => Err(SystemError::raise(self.py(), "module state is not initialised")),
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+use pyo3_ffi as ffi;
+
+use super::PyTypeInfo;
+use crate::{Borrowed, Bound, PyResult, Python, Raised};
+
+/// `str`
+pub enum PyStr {}
+
+impl PyTypeInfo for PyStr {
+    #[inline]
+    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
+        // SAFETY: forwarded to the caller.
+        unsafe { ffi::PyUnicode_Check(obj) != 0 }
+    }
+}
+
+impl PyStr {
+    /// A new `str` from UTF-8 text.
+    pub fn new<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyStr>> {
+        // SAFETY: attached; `s` is valid UTF-8 of the given length (which fits
+        // isize, as every Rust allocation does).
+        unsafe {
+            Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as ffi::Py_ssize_t))
+        }
+    }
+}
+
+impl<'a> Borrowed<'a, '_, PyStr> {
+    /// The characters as bytes when the string is pure ASCII (the compact
+    /// ASCII representation, no copy); `Ok(None)` otherwise.
+    #[inline]
+    pub fn as_ascii(self) -> PyResult<Option<&'a [u8]>> {
+        let p = self.as_ptr();
+        // SAFETY: attached, live str. PyUnicode_READY (a no-op since 3.12)
+        // builds the canonical representation of a legacy 3.11 string. An
+        // ASCII str then stores its `length` characters as one byte each at
+        // PyUnicode_DATA, immutable for 'a.
+        unsafe {
+            if ffi::PyUnicode_READY(p) != 0 {
+                return Err(Raised::already_set());
+            }
+            if ffi::PyUnicode_IS_ASCII(p) == 0 {
+                return Ok(None);
+            }
+            let len = ffi::PyUnicode_GET_LENGTH(p) as usize;
+            Ok(Some(std::slice::from_raw_parts(ffi::PyUnicode_DATA(p).cast::<u8>(), len)))
+        }
+    }
+
+    /// The code point at `index` (`PyUnicode_READ_CHAR`), if in range.
+    pub fn char_at(self, index: usize) -> PyResult<u32> {
+        // SAFETY: attached, live str; PyUnicode_ReadChar checks the index
+        // (IndexError) and readies the string.
+        let c = unsafe { ffi::PyUnicode_ReadChar(self.as_ptr(), index as ffi::Py_ssize_t) };
+        if c == u32::MAX { Err(Raised::already_set()) } else { Ok(c) }
+    }
+
+    /// The text as UTF-8 (cached by CPython). Fails (`UnicodeEncodeError`)
+    /// on lone surrogates.
+    pub fn to_str(self) -> PyResult<&'a str> {
+        let mut len: ffi::Py_ssize_t = 0;
+        // SAFETY: attached, live str; the UTF-8 buffer is cached in the
+        // object and lives as long as it ('a).
+        unsafe {
+            let p = ffi::PyUnicode_AsUTF8AndSize(self.as_ptr(), &mut len);
+            if p.is_null() {
+                return Err(Raised::already_set());
+            }
+            let bytes = std::slice::from_raw_parts(p.cast::<u8>(), len as usize);
+            // CPython guarantees valid UTF-8 here.
+            Ok(std::str::from_utf8_unchecked(bytes))
+        }
+    }
+}

@@ -1,0 +1,63 @@
+use std::ffi::CStr;
+use std::ptr::NonNull;
+
+use pyo3_ffi as ffi;
+
+use super::{PyAny, PyTypeInfo};
+use crate::{Borrowed, Bound, PyResult, Python};
+
+/// `type`
+pub enum PyType {}
+
+impl PyTypeInfo for PyType {
+    #[inline]
+    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
+        // SAFETY: forwarded to the caller.
+        unsafe { ffi::PyType_Check(obj) != 0 }
+    }
+}
+
+impl PyType {
+    /// Borrows a type object that lives for the whole interpreter.
+    ///
+    /// # Safety
+    /// `ptr` is a static type object (a built-in class).
+    #[inline]
+    pub(crate) unsafe fn from_static<'py>(py: Python<'py>, ptr: *mut ffi::PyObject) -> Borrowed<'static, 'py, PyType> {
+        // SAFETY: forwarded to the caller; static types are never null.
+        unsafe { Borrowed::from_ptr(py, NonNull::new_unchecked(ptr)) }
+    }
+
+    /// Creates a new exception class, as `PyErr_NewExceptionWithDoc`.
+    /// `qualified_name` is `"module.Name"`; `base` defaults to `Exception`.
+    pub fn new_exception<'py>(
+        py: Python<'py>,
+        qualified_name: &CStr,
+        doc: Option<&CStr>,
+        base: Option<Borrowed<'_, 'py, PyType>>,
+    ) -> PyResult<Bound<'py, PyType>> {
+        let base = base.map_or(std::ptr::null_mut(), |b| b.as_ptr());
+        let doc = doc.map_or(std::ptr::null(), |d| d.as_ptr());
+        // SAFETY: attached; the strings are nul-terminated; `base` is null or
+        // a live class; the result is a new reference or null with an error.
+        unsafe {
+            let ty = ffi::PyErr_NewExceptionWithDoc(qualified_name.as_ptr(), doc, base, std::ptr::null_mut());
+            Bound::from_owned_ptr_or_err(py, ty)
+        }
+    }
+}
+
+impl<'a> Borrowed<'a, '_, PyType> {
+    /// `tp_name`, as C error messages print it (`Py_TYPE(o)->tp_name`).
+    pub fn name(self) -> &'a str {
+        // SAFETY: a live type's tp_name is a nul-terminated string that lives
+        // as long as the type.
+        let name = unsafe { CStr::from_ptr((*self.as_ptr().cast::<ffi::PyTypeObject>()).tp_name) };
+        name.to_str().unwrap_or("?")
+    }
+
+    /// Whether `obj`'s type is exactly this type.
+    pub fn is_exact_type_of(self, obj: Borrowed<'_, '_, PyAny>) -> bool {
+        obj.get_type().as_ptr() == self.as_ptr()
+    }
+}

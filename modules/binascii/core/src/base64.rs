@@ -1,0 +1,384 @@
+//! `b2a_base64` / `a2b_base64`.
+//!
+//! Encoding is `base64-simd`. Decoding emulates C's state machine exactly
+//! (lenient skipping of non-alphabet bytes, its padding rules, `strict_mode`),
+//! but hands every run of plain alphabet characters whose state is a clean
+//! quad boundary to `base64-simd`: in lenient mode line breaks (`\r`, `\n`)
+//! are squeezed out into a stack buffer first (C skips them anyway), so
+//! MIME-style input also takes the SIMD path. The final quad, and any chunk
+//! SIMD rejects, is decoded by the scalar emulation.
+
+use crate::{Error, PyVersion};
+use base64_simd::{AsOut, STANDARD, STANDARD_NO_PAD};
+
+const PAD: u8 = b'=';
+/// Marks a byte outside the base64 alphabet in [`DECODE`].
+const INVALID: u8 = 0xff;
+/// Characters gathered per SIMD call when squeezing out line breaks.
+const CHUNK: usize = 4096;
+/// Longest run decoded by one SIMD call without squeezing (bounds the
+/// scalar redo when SIMD rejects a run).
+const DIRECT_MAX: usize = 64 * 1024;
+/// Inputs shorter than this skip the SIMD machinery.
+const SIMD_MIN: usize = 64;
+
+const DECODE: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut t = [INVALID; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// C's size limit for `b2a_base64` (`BASE64_MAXBIN`).
+const MAX_BIN: usize = (isize::MAX as usize - 3) / 2;
+
+/// Exact output length of `b2a_base64` (`newline` adds the trailing `\n`).
+///
+/// # Errors
+/// "Too much data for base64 line" above C's limit (`(isize::MAX - 3) / 2`).
+pub fn encoded_len(n: usize, newline: bool) -> Result<usize, Error> {
+    if n > MAX_BIN {
+        return Err(Error::new("Too much data for base64 line"));
+    }
+    Ok(n.div_ceil(3) * 4 + usize::from(newline))
+}
+
+/// `b2a_base64(data, newline=newline)` into `out` (`out.len() == encoded_len`).
+pub fn encode_into(data: &[u8], newline: bool, out: &mut [u8]) {
+    let Ok(len) = encoded_len(data.len(), newline) else {
+        return;
+    };
+    if out.len() != len {
+        return;
+    }
+    let (body, nl) = out.split_at_mut(len - usize::from(newline));
+    let _ = STANDARD.encode(data, body.as_out());
+    if let Some(b) = nl.first_mut() {
+        *b = b'\n';
+    }
+}
+
+/// Upper bound of `a2b_base64`'s output length for `n` input bytes (C's
+/// allocation, `(n + 3) / 4 * 3`, computed without overflow).
+pub fn decoded_max_len(n: usize) -> usize {
+    n / 4 * 3 + if n.is_multiple_of(4) { 0 } else { 3 }
+}
+
+/// `a2b_base64(data, strict_mode=strict)` into `out` (`out.len() >=
+/// decoded_max_len(data.len())`); returns the number of bytes written.
+///
+/// `version` matters in strict mode only: from 3.13 on, `=` at the start of a
+/// quad (after the first byte) raises "Excess padding not allowed".
+///
+/// # Errors
+/// C's `binascii.Error`s: "Incorrect padding", "Invalid base64-encoded
+/// string: number of data characters (N) cannot be 1 more than a multiple of
+/// 4", and in strict mode "Leading padding not allowed", "Excess padding not
+/// allowed" (3.13+), "Excess data after padding", "Discontinuous padding not
+/// allowed", "Only base64 data is allowed".
+pub fn decode_into(
+    data: &[u8],
+    strict: bool,
+    version: PyVersion,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    if strict && data.first() == Some(&PAD) {
+        return Err(Error::new("Leading padding not allowed"));
+    }
+    let mut dec = Decoder::new(strict, version >= PyVersion::V3_13);
+    if data.len() >= SIMD_MIN {
+        if let Some(n) = fast_decode(&mut dec, data, out)? {
+            return Ok(n);
+        }
+    } else if let Step::Done = dec.run(data, 0, data.len(), out)? {
+        return Ok(dec.written);
+    }
+    dec.finish()
+}
+
+/// The scalar reference: C's algorithm with no SIMD (for tests and
+/// differential checks; [`decode_into`] must give identical results).
+pub fn decode_scalar(
+    data: &[u8],
+    strict: bool,
+    version: PyVersion,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    if strict && data.first() == Some(&PAD) {
+        return Err(Error::new("Leading padding not allowed"));
+    }
+    let mut dec = Decoder::new(strict, version >= PyVersion::V3_13);
+    if let Step::Done = dec.run(data, 0, data.len(), out)? {
+        return Ok(dec.written);
+    }
+    dec.finish()
+}
+
+enum Step {
+    /// A complete pad sequence ended decoding.
+    Done,
+    /// The range was consumed.
+    More,
+}
+
+/// C's `a2b_base64` state machine, resumable over consecutive ranges.
+struct Decoder {
+    strict: bool,
+    excess_padding_check: bool,
+    quad_pos: u8,
+    leftchar: u8,
+    pads: u8,
+    padding_started: bool,
+    written: usize,
+}
+
+impl Decoder {
+    fn new(strict: bool, excess_padding_check: bool) -> Self {
+        Decoder {
+            strict,
+            excess_padding_check,
+            quad_pos: 0,
+            leftchar: 0,
+            pads: 0,
+            padding_started: false,
+            written: 0,
+        }
+    }
+
+    /// At a quad boundary with no padding seen: SIMD may take over.
+    fn is_clean(&self) -> bool {
+        self.quad_pos == 0 && !self.padding_started
+    }
+
+    fn put(&mut self, out: &mut [u8], b: u8) {
+        if let Some(o) = out.get_mut(self.written) {
+            *o = b;
+        }
+        self.written += 1;
+    }
+
+    /// Runs C's loop over `data[start..end]`; positions are absolute because
+    /// strict mode looks at whether more input follows a pad sequence.
+    fn run(
+        &mut self,
+        data: &[u8],
+        start: usize,
+        end: usize,
+        out: &mut [u8],
+    ) -> Result<Step, Error> {
+        let Some(range) = data.get(start..end) else {
+            return Ok(Step::More);
+        };
+        for (k, &c) in range.iter().enumerate() {
+            if c == PAD {
+                self.padding_started = true;
+                if self.strict && self.excess_padding_check && self.quad_pos == 0 {
+                    return Err(Error::new("Excess padding not allowed"));
+                }
+                if self.quad_pos >= 2 {
+                    self.pads += 1;
+                    if self.quad_pos + self.pads >= 4 {
+                        if self.strict && start + k + 1 < data.len() {
+                            return Err(Error::new("Excess data after padding"));
+                        }
+                        return Ok(Step::Done);
+                    }
+                }
+                continue;
+            }
+            let v = DECODE[usize::from(c)];
+            if v == INVALID {
+                if self.strict {
+                    return Err(Error::new("Only base64 data is allowed"));
+                }
+                continue;
+            }
+            if self.strict && self.padding_started {
+                return Err(Error::new("Discontinuous padding not allowed"));
+            }
+            self.pads = 0;
+            match self.quad_pos {
+                0 => {
+                    self.quad_pos = 1;
+                    self.leftchar = v;
+                }
+                1 => {
+                    self.quad_pos = 2;
+                    self.put(out, (self.leftchar << 2) | (v >> 4));
+                    self.leftchar = v & 0x0f;
+                }
+                2 => {
+                    self.quad_pos = 3;
+                    self.put(out, (self.leftchar << 4) | (v >> 2));
+                    self.leftchar = v & 0x03;
+                }
+                _ => {
+                    self.quad_pos = 0;
+                    self.put(out, (self.leftchar << 6) | v);
+                    self.leftchar = 0;
+                }
+            }
+        }
+        Ok(Step::More)
+    }
+
+    /// End of input without a complete pad sequence.
+    fn finish(&self) -> Result<usize, Error> {
+        match self.quad_pos {
+            0 => Ok(self.written),
+            1 => Err(Error(
+                format!(
+                    "Invalid base64-encoded string: number of data characters ({}) \
+                     cannot be 1 more than a multiple of 4",
+                    self.written / 3 * 4 + 1
+                )
+                .into(),
+            )),
+            _ => Err(Error::new("Incorrect padding")),
+        }
+    }
+}
+
+/// Start of the last 4 bytes that are not line breaks (or of the last 4
+/// bytes in strict mode): the padding lives there, so SIMD stops before it.
+fn tail_start(data: &[u8], skip_breaks: bool) -> usize {
+    let mut seen = 0;
+    for (i, &c) in data.iter().enumerate().rev() {
+        if !(skip_breaks && (c == b'\n' || c == b'\r')) {
+            seen += 1;
+            if seen == 4 {
+                return i;
+            }
+        }
+    }
+    0
+}
+
+/// SIMD-decodes `src` (a multiple of 4 alphabet bytes, no padding) at the
+/// decoder's output position; `false` if SIMD rejects it.
+fn simd_block(dec: &mut Decoder, src: &[u8], out: &mut [u8]) -> bool {
+    let n = src.len() / 4 * 3;
+    let Some(dst) = dec
+        .written
+        .checked_add(n)
+        .and_then(|end| out.get_mut(dec.written..end))
+    else {
+        return false;
+    };
+    if STANDARD_NO_PAD.decode(src, dst.as_out()).is_err() {
+        return false;
+    }
+    dec.written += n;
+    true
+}
+
+/// Decodes with SIMD where possible. `Ok(Some(n))`: finished by padding;
+/// `Ok(None)`: input consumed, the caller calls `finish`.
+fn fast_decode(dec: &mut Decoder, data: &[u8], out: &mut [u8]) -> Result<Option<usize>, Error> {
+    let lenient = !dec.strict;
+    let limit = tail_start(data, lenient);
+    let mut scratch = [0u8; CHUNK];
+    let mut i = 0;
+    while i < limit {
+        let region = data.get(i..limit).unwrap_or_default();
+        if !dec.is_clean() {
+            // Scalar up to the end of the current line (or a chunk).
+            let len = memchr::memchr(b'\n', region).map_or(region.len(), |p| p + 1);
+            let end = i + len.clamp(1, CHUNK);
+            if let Step::Done = dec.run(data, i, end, out)? {
+                return Ok(Some(dec.written));
+            }
+            i = end;
+            continue;
+        }
+        let first_break = if lenient {
+            memchr::memchr2(b'\n', b'\r', region).unwrap_or(region.len())
+        } else {
+            region.len()
+        };
+        if first_break >= CHUNK || first_break == region.len() {
+            // A long run without line breaks: decode it in place.
+            let run = first_break.min(DIRECT_MAX);
+            let n = run / 4 * 4;
+            if n >= 4 && simd_block(dec, region.get(..n).unwrap_or_default(), out) {
+                i += n;
+                continue;
+            }
+            let end = i + run.max(1);
+            if let Step::Done = dec.run(data, i, end, out)? {
+                return Ok(Some(dec.written));
+            }
+            i = end;
+            continue;
+        }
+        // Squeeze line breaks out of up to CHUNK characters.
+        let (filled, consumed, last_run) = gather(region, &mut scratch);
+        let q = filled / 4 * 4;
+        let rem = filled - q;
+        if q >= 4 && rem <= last_run {
+            let end = i + consumed_before_tail(region, consumed, rem);
+            if end > i && simd_block(dec, scratch.get(..q).unwrap_or_default(), out) {
+                i = end;
+                continue;
+            }
+        }
+        let end = i + consumed.max(1);
+        if let Step::Done = dec.run(data, i, end, out)? {
+            return Ok(Some(dec.written));
+        }
+        i = end;
+    }
+    if let Step::Done = dec.run(data, i.min(data.len()), data.len(), out)? {
+        return Ok(Some(dec.written));
+    }
+    Ok(None)
+}
+
+/// Copies the non-line-break bytes of `region` into `scratch` until it is
+/// full or `region` ends. Returns (bytes copied, bytes of `region` consumed,
+/// length of the last run copied).
+fn gather(region: &[u8], scratch: &mut [u8; CHUNK]) -> (usize, usize, usize) {
+    let mut filled = 0;
+    let mut pos = 0;
+    let mut last_run = 0;
+    while filled < CHUNK && pos < region.len() {
+        let rest = region.get(pos..).unwrap_or_default();
+        let run = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
+        let take = run.min(CHUNK - filled);
+        if take > 0 {
+            if let (Some(dst), Some(src)) =
+                (scratch.get_mut(filled..filled + take), rest.get(..take))
+            {
+                dst.copy_from_slice(src);
+            }
+            filled += take;
+            last_run = take;
+        }
+        pos += take;
+        if take == run {
+            // Skip the line break(s).
+            while matches!(region.get(pos), Some(b'\n' | b'\r')) {
+                pos += 1;
+            }
+        }
+    }
+    (filled, pos, last_run)
+}
+
+/// Position in `region` right after the last full quad, given that the last
+/// `rem` copied bytes (all in the last run) are given back.
+fn consumed_before_tail(region: &[u8], consumed: usize, rem: usize) -> usize {
+    if rem == 0 {
+        return consumed;
+    }
+    // Walk back over trailing line breaks to the end of the last run.
+    let mut end = consumed;
+    while end > 0 && matches!(region.get(end - 1), Some(b'\n' | b'\r')) {
+        end -= 1;
+    }
+    end.saturating_sub(rem)
+}
