@@ -243,9 +243,9 @@ fn key_equals_any(key: Borrowed<'_, '_, PyStr>, names: &[&str]) -> PyResult<bool
     Ok(false)
 }
 
-/// The message for an unknown keyword, which changed in 3.12.
+/// The message for an unknown keyword, which changed in 3.13.
 fn unexpected_keyword_message(f: &str, key: &str) -> String {
-    if cfg!(Py_3_12) {
+    if cfg!(Py_3_13) {
         format!("{f}() got an unexpected keyword argument '{key}'")
     } else {
         format!("'{key}' is an invalid keyword argument for {f}()")
@@ -332,7 +332,7 @@ mod tests {
     #[test]
     fn unknown_keyword_message_follows_version() {
         let m = unexpected_keyword_message("f", "x");
-        if cfg!(Py_3_12) {
+        if cfg!(Py_3_13) {
             assert_eq!(m, "f() got an unexpected keyword argument 'x'");
         } else {
             assert_eq!(m, "'x' is an invalid keyword argument for f()");

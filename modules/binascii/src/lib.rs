@@ -132,8 +132,9 @@ fn crc32(py: Python<'_>, data: Buffer<'_>, #[arg(with = u32_bitwise)] crc: u32) 
     Ok(core::crc::crc32(&data, crc))
 }
 
-/// `_Py_strhex_impl`'s separator: a str or bytes of length 1, any character
-/// (binascii returns bytes, so non-ASCII is truncated to its low byte).
+/// `_Py_strhex_impl`'s separator: a str or bytes of length 1. For bytes
+/// output any Latin-1 character or byte is accepted; wider characters are
+/// "not ASCII" (C checks the string's storage kind).
 fn separator(sep: Option<Borrowed<'_, '_, PyAny>>) -> PyResult<Option<u8>> {
     let Some(sep) = sep else { return Ok(None) };
     let py = sep.py();
@@ -141,7 +142,10 @@ fn separator(sep: Option<Borrowed<'_, '_, PyAny>>) -> PyResult<Option<u8>> {
         return Err(ValueError::raise(py, "sep must be length 1."));
     }
     if let Some(s) = sep.downcast::<PyStr>() {
-        return Ok(Some(s.char_at(0)? as u8));
+        return match u8::try_from(s.char_at(0)?) {
+            Ok(c) => Ok(Some(c)),
+            Err(_) => Err(ValueError::raise(py, "sep must be ASCII.")),
+        };
     }
     match sep.downcast::<PyBytes>() {
         Some(b) => Ok(b.as_bytes().first().copied()),
