@@ -9,23 +9,32 @@ use pyo3_ffi as ffi;
 use crate::args::ArgCtx;
 use crate::err::c_truncate;
 use crate::err::exceptions::{TypeError, ValueError};
-use crate::types::{PyAny, PyStr};
-use crate::{Borrowed, PyResult, Python, Raised};
+use crate::types::{PyAny, PyBytes, PyStr};
+use crate::{Borrowed, Bound, PyResult, Python, Raised};
 
 /// A C-contiguous read-only buffer (Argument Clinic's `Py_buffer`): a
 /// `Py_buffer` obtained with `PyBUF_SIMPLE`, released on drop.
+///
+/// Exact `bytes` skip the buffer protocol (a strong reference is kept
+/// instead): their export cannot fail and is always contiguous, so the
+/// behaviour is the same and small calls are cheaper.
 pub struct Buffer<'py> {
+    inner: Inner<'py>,
+}
+
+enum Inner<'py> {
+    Bytes(Bound<'py, PyBytes>),
     // Stored inline (no allocation per call, as C's stack Py_buffer). Moving
     // a filled Py_buffer is fine: exporters point it at their own memory and
     // never keep the view's address (C copies views the same way, e.g. in
     // memoryview's managed buffer).
-    view: ffi::Py_buffer,
-    _marker: PhantomData<Python<'py>>,
+    View(ffi::Py_buffer, PhantomData<Python<'py>>),
 }
 
 impl<'py> Buffer<'py> {
     /// `PyObject_GetBuffer(obj, PyBUF_SIMPLE)` (CPython's own `TypeError` /
     /// `BufferError` on failure), then clinic's contiguity check.
+    #[inline]
     pub fn get(obj: Borrowed<'_, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
         let buf = Self::get_simple(obj)?;
         if !buf.is_c_contiguous() {
@@ -34,31 +43,50 @@ impl<'py> Buffer<'py> {
         Ok(buf)
     }
 
+    #[inline]
     fn get_simple(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
+            if let Some(bytes) = obj.downcast::<PyBytes>() {
+                return Ok(Buffer { inner: Inner::Bytes(bytes.to_owned()) });
+            }
+        }
         let mut view = ffi::Py_buffer::new();
         // SAFETY: attached; `view` is a valid Py_buffer to fill; on success
         // we own the export and release it in Drop.
         if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut view, ffi::PyBUF_SIMPLE) } != 0 {
             return Err(Raised::already_set());
         }
-        Ok(Buffer { view, _marker: PhantomData })
+        Ok(Buffer { inner: Inner::View(view, PhantomData) })
     }
 
+    #[inline]
     fn is_c_contiguous(&self) -> bool {
-        // SAFETY: the view is a live export.
-        unsafe { ffi::PyBuffer_IsContiguous(&self.view, b'C' as std::ffi::c_char) != 0 }
+        match &self.inner {
+            Inner::Bytes(_) => true,
+            // Without strides or suboffsets a view is contiguous (what
+            // PyBuffer_IsContiguous checks first); otherwise ask CPython.
+            Inner::View(v, _) if v.suboffsets.is_null() && (v.strides.is_null() || v.len == 0) => true,
+            // SAFETY: the view is a live export.
+            Inner::View(v, _) => unsafe { ffi::PyBuffer_IsContiguous(v, b'C' as std::ffi::c_char) != 0 },
+        }
     }
 
     /// The bytes.
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        let len = self.view.len as usize;
-        if len == 0 || self.view.buf.is_null() {
-            return &[];
+        match &self.inner {
+            Inner::Bytes(b) => b.as_bytes(),
+            Inner::View(v, _) => {
+                let len = v.len as usize;
+                if len == 0 || v.buf.is_null() {
+                    return &[];
+                }
+                // SAFETY: a live C-contiguous PyBUF_SIMPLE export of `len`
+                // bytes at `buf`, valid until released in Drop (after this
+                // borrow ends).
+                unsafe { std::slice::from_raw_parts(v.buf.cast::<u8>(), len) }
+            }
         }
-        // SAFETY: a live C-contiguous PyBUF_SIMPLE export of `len` bytes at
-        // `buf`, valid until released in Drop (after this borrow ends).
-        unsafe { std::slice::from_raw_parts(self.view.buf.cast::<u8>(), len) }
     }
 }
 
@@ -70,12 +98,14 @@ impl Deref for Buffer<'_> {
     }
 }
 
-impl Drop for Buffer<'_> {
+impl Drop for Inner<'_> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: the view holds a live export, released exactly once; the
-        // token's lifetime guarantees we are attached.
-        unsafe { ffi::PyBuffer_Release(&mut self.view) }
+        if let Inner::View(view, _) = self {
+            // SAFETY: the view holds a live export, released exactly once;
+            // the token's lifetime guarantees we are attached.
+            unsafe { ffi::PyBuffer_Release(view) }
+        }
     }
 }
 
