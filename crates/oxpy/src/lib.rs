@@ -45,3 +45,6 @@ pub const PY_MINOR_VERSION: u8 = if cfg!(Py_3_13) {
 } else {
     11
 };
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,177 @@
+//! Unit tests that run against an embedded interpreter (the test binary
+//! links libpython).
+
+use std::ptr::NonNull;
+use std::sync::Once;
+
+use pyo3_ffi as ffi;
+
+use crate::args::{Params, unpack_keywords, unpack_positional};
+use crate::err::exceptions::ValueError;
+use crate::function::{CallArgs, trampoline};
+use crate::types::{PyAny, PyBytes, PyInt, PyStr, PyTuple};
+use crate::{Borrowed, Bound, PyResult, Python, Raised};
+
+/// Runs `f` attached to an embedded interpreter (tests run on several
+/// threads; PyGILState serialises them).
+fn with_py<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+    static INIT: Once = Once::new();
+    // SAFETY: initialise once, then release the GIL so that any test thread
+    // can take it with PyGILState_Ensure; every test runs between Ensure and
+    // Release, i.e. attached.
+    unsafe {
+        INIT.call_once(|| {
+            ffi::Py_InitializeEx(0);
+            ffi::PyEval_SaveThread();
+        });
+        let state = ffi::PyGILState_Ensure();
+        let r = Python::with_attached(f);
+        ffi::PyGILState_Release(state);
+        r
+    }
+}
+
+/// Takes the pending exception as "TypeName: message".
+fn take_error(py: Python<'_>) -> String {
+    assert!(Raised::is_set(py), "no exception set");
+    // SAFETY: attached; PyErr_Fetch hands us three owned (maybe null)
+    // references, which we release.
+    unsafe {
+        let (mut t, mut v, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+        ffi::PyErr_Fetch(&mut t, &mut v, &mut tb);
+        ffi::PyErr_NormalizeException(&mut t, &mut v, &mut tb);
+        let name = Borrowed::<crate::types::PyType>::from_ptr(py, NonNull::new(t).unwrap()).name().to_string();
+        let s = Bound::<PyStr>::from_owned_ptr_or_err(py, ffi::PyObject_Str(v)).unwrap();
+        let msg = s.as_borrowed().to_str().unwrap().to_string();
+        for p in [t, v, tb] {
+            ffi::Py_XDECREF(p);
+        }
+        format!("{name}: {msg}")
+    }
+}
+
+fn int(py: Python<'_>, v: i64) -> Bound<'_, PyAny> {
+    PyInt::from_i64(py, v).unwrap().into_any()
+}
+
+fn tuple_of<'py>(py: Python<'py>, items: &[&str]) -> Bound<'py, PyTuple> {
+    // SAFETY: attached; PyTuple_New gives a new tuple whose slots we fill
+    // with new references (PyTuple_SetItem steals them).
+    unsafe {
+        let t = ffi::PyTuple_New(items.len() as ffi::Py_ssize_t);
+        for (i, s) in items.iter().enumerate() {
+            ffi::PyTuple_SetItem(t, i as ffi::Py_ssize_t, PyStr::new(py, s).unwrap().into_ptr());
+        }
+        Bound::from_owned_ptr_or_err(py, t).unwrap()
+    }
+}
+
+static B2A: Params = Params { fname: "b2a_base64", names: &["data", "newline"], posonly: 1, minpos: 1, maxpos: 1, minkw: 0 };
+static QP: Params =
+    Params { fname: "b2a_qp", names: &["data", "quotetabs", "istext", "header"], posonly: 0, minpos: 1, maxpos: 4, minkw: 0 };
+static CRC: Params = Params { fname: "crc32", names: &["data", "crc"], posonly: 2, minpos: 1, maxpos: 2, minkw: 0 };
+
+/// Parses `positional` + `keywords` against `p`; "ok:<filled slots>" or the error.
+fn parse(py: Python<'_>, p: &Params, positional: usize, keywords: &[&str]) -> String {
+    let objs: Vec<Bound<'_, PyAny>> = (0..positional + keywords.len()).map(|i| int(py, i as i64)).collect();
+    let all: Vec<Borrowed<'_, '_, PyAny>> = objs.iter().map(|o| o.as_borrowed()).collect();
+    let names = tuple_of(py, keywords);
+    let (positional_args, kwvalues) = all.split_at(positional);
+    let args = CallArgs {
+        positional: positional_args,
+        kwvalues,
+        kwnames: if keywords.is_empty() { None } else { Some(names.as_borrowed()) },
+    };
+    let mut slots = vec![None; p.names.len()];
+    let r = if p.posonly == p.names.len() {
+        unpack_positional(py, p, &args, &mut slots)
+    } else {
+        unpack_keywords(py, p, &args, &mut slots)
+    };
+    match r {
+        Ok(()) => format!("ok:{}", slots.iter().map(|s| if s.is_some() { '1' } else { '0' }).collect::<String>()),
+        Err(_) => take_error(py),
+    }
+}
+
+#[test]
+fn keyword_unpacking_matches_clinic() {
+    with_py(|py| {
+        assert_eq!(parse(py, &B2A, 1, &[]), "ok:10");
+        assert_eq!(parse(py, &B2A, 1, &["newline"]), "ok:11");
+        assert_eq!(parse(py, &B2A, 2, &[]), "TypeError: b2a_base64() takes exactly 1 positional argument (2 given)");
+        assert_eq!(parse(py, &B2A, 0, &["data"]), "TypeError: b2a_base64() takes exactly 1 positional argument (0 given)");
+        assert_eq!(parse(py, &B2A, 1, &["newline", "x"]), "TypeError: b2a_base64() takes at most 2 arguments (3 given)");
+        assert_eq!(parse(py, &QP, 0, &["quotetabs"]), "TypeError: b2a_qp() missing required argument 'data' (pos 1)");
+        assert_eq!(
+            parse(py, &QP, 2, &["quotetabs"]),
+            "TypeError: argument for b2a_qp() given by name ('quotetabs') and position (2)"
+        );
+        assert_eq!(parse(py, &QP, 0, &["header", "data"]), "ok:1001");
+        assert_eq!(parse(py, &QP, 0, &[]), "TypeError: b2a_qp() missing required argument 'data' (pos 1)");
+        let unknown = parse(py, &QP, 1, &["foo"]);
+        if cfg!(Py_3_13) {
+            assert_eq!(unknown, "TypeError: b2a_qp() got an unexpected keyword argument 'foo'");
+        } else {
+            assert_eq!(unknown, "TypeError: 'foo' is an invalid keyword argument for b2a_qp()");
+        }
+    });
+}
+
+#[test]
+fn positional_counts_match_clinic() {
+    with_py(|py| {
+        assert_eq!(parse(py, &CRC, 1, &[]), "ok:10");
+        assert_eq!(parse(py, &CRC, 0, &[]), "TypeError: crc32 expected at least 1 argument, got 0");
+        assert_eq!(parse(py, &CRC, 3, &[]), "TypeError: crc32 expected at most 2 arguments, got 3");
+    });
+}
+
+#[test]
+fn int_conversions_match_c() {
+    with_py(|py| {
+        let big = int(py, i64::from(i32::MAX) + 1);
+        assert!(big.as_borrowed().index_as_c_int().is_err());
+        assert_eq!(take_error(py), "OverflowError: Python int too large to convert to C int");
+        assert_eq!(int(py, -1).as_borrowed().index_as_u32_mask().ok(), Some(u32::MAX));
+        let s = PyStr::new(py, "x").unwrap().into_any();
+        assert!(s.as_borrowed().index_as_c_int().is_err());
+        assert_eq!(take_error(py), "TypeError: 'str' object cannot be interpreted as an integer");
+    });
+}
+
+#[test]
+fn bytes_are_written_in_place_and_shrunk() {
+    with_py(|py| {
+        let b = PyBytes::new_shrunk(py, 10, |buf| {
+            buf[..3].copy_from_slice(b"abc");
+            Ok(3)
+        })
+        .unwrap();
+        assert_eq!(b.as_bytes(), b"abc");
+        let u = PyBytes::new_uninit(py, 8, |buf| Ok(buf[..3].write_copy_of_slice(b"xyz")));
+        assert_eq!(u.unwrap().as_bytes(), b"xyz");
+        let err: PyResult<Bound<'_, PyBytes>> = PyBytes::new_filled(py, 5, |_| Err(ValueError::raise(py, "boom")));
+        assert!(err.is_err());
+        assert_eq!(take_error(py), "ValueError: boom");
+    });
+}
+
+#[test]
+fn new_uninit_rejects_foreign_slices() {
+    with_py(|py| {
+        let r = PyBytes::new_uninit(py, 4, |_| Ok(Box::leak(Box::new([1u8, 2]))));
+        assert!(r.is_err());
+        assert_eq!(take_error(py), "SystemError: new_uninit: fill returned a foreign slice");
+    });
+}
+
+#[test]
+fn panics_become_system_error() {
+    with_py(|py| {
+        // The trampoline makes its own token; we are attached.
+        let r = trampoline(|_py| -> PyResult<*mut ffi::PyObject> { panic!("kaboom") });
+        assert!(r.is_null());
+        assert_eq!(take_error(py), "SystemError: Rust code panicked: kaboom");
+    });
+}
