@@ -179,7 +179,10 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
             other => return Err(Error::new(other.span(), "parameters must be plain identifiers")),
         };
         if rust_name.trim_start_matches('_') != p.name {
-            return Err(Error::new(rp.pat.span(), format!("parameter `{rust_name}` should be named `{}` as in the text signature", p.name)));
+            return Err(Error::new(
+                rp.pat.span(),
+                format!("parameter `{rust_name}` should be named `{}` as in the text signature", p.name),
+            ));
         }
         let arg_attr = take_arg_attr(&mut rp.attrs)?;
         let ident = format_ident!("__arg{}", i);
@@ -190,7 +193,13 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
         let conversion = if is_option(&rp.ty) {
             let c = convert(quote!(o));
             quote!(let #ident = match slots[#i] { ::core::option::Option::Some(o) => ::core::option::Option::Some(#c), ::core::option::Option::None => ::core::option::Option::None };)
-        } else if let Some(default) = arg_attr.default.as_ref().map(|d| quote!(#d)).map(Ok).or_else(|| p.default.as_ref().map(|d| default_expr(d, sig_lit.span()))) {
+        } else if let Some(default) = arg_attr
+            .default
+            .as_ref()
+            .map(|d| quote!(#d))
+            .map(Ok)
+            .or_else(|| p.default.as_ref().map(|d| default_expr(d, sig_lit.span())))
+        {
             let default = default?;
             let c = convert(quote!(o));
             quote!(let #ident = match slots[#i] { ::core::option::Option::Some(o) => #c, ::core::option::Option::None => #default };)

@@ -50,7 +50,11 @@ impl ArgCtx {
     #[cold]
     pub fn bad_argument(&self, expected: &str, arg: Borrowed<'_, '_, PyAny>) -> Raised {
         let display = if self.keyword { format!("argument '{}'", self.name) } else { format!("argument {}", self.pos) };
-        let got = if arg.as_ptr() == none_ptr() { "None".to_string() } else { c_truncate(arg.get_type().name(), 50).into_owned() };
+        let got = if arg.as_ptr() == none_ptr() {
+            "None".to_string()
+        } else {
+            c_truncate(arg.get_type().name(), 50).into_owned()
+        };
         TypeError::raise(
             arg.py(),
             &format!("{}() {} must be {}, not {}", c_truncate(self.fname, 200), display, c_truncate(expected, 50), got),
@@ -124,6 +128,8 @@ pub fn unpack_keywords<'a, 'py>(
     unpack_keywords_slow(py, p, args, out)
 }
 
+// Indexing mirrors C's loop over parameter positions, message for message.
+#[allow(clippy::needless_range_loop)]
 fn unpack_keywords_slow<'a, 'py>(
     py: Python<'py>,
     p: &Params,
@@ -138,7 +144,10 @@ fn unpack_keywords_slow<'a, 'py>(
     if nargs + nkw > maxargs {
         let kw = if nargs == 0 { "keyword " } else { "" };
         let s = if maxargs == 1 { "" } else { "s" };
-        return Err(TypeError::raise(py, &format!("{f}() takes at most {maxargs} {kw}argument{s} ({} given)", nargs + nkw)));
+        return Err(TypeError::raise(
+            py,
+            &format!("{f}() takes at most {maxargs} {kw}argument{s} ({} given)", nargs + nkw),
+        ));
     }
     if nargs > p.maxpos {
         let msg = if p.maxpos == 0 {
@@ -153,7 +162,10 @@ fn unpack_keywords_slow<'a, 'py>(
     if nargs < minposonly {
         let qual = if minposonly < p.maxpos { "at least" } else { "exactly" };
         let s = if minposonly == 1 { "" } else { "s" };
-        return Err(TypeError::raise(py, &format!("{f}() takes {qual} {minposonly} positional argument{s} ({nargs} given)")));
+        return Err(TypeError::raise(
+            py,
+            &format!("{f}() takes {qual} {minposonly} positional argument{s} ({nargs} given)"),
+        ));
     }
     out[..nargs].iter_mut().zip(args.positional).for_each(|(slot, a)| *slot = Some(*a));
     let reqlimit = if p.minkw > 0 { p.maxpos + p.minkw } else { p.minpos };
@@ -254,7 +266,10 @@ fn unexpected_keyword_message(f: &str, key: &str) -> String {
 
 /// A slot that `unpack_*` guarantees to be filled (a required parameter).
 #[inline(always)]
-pub fn required<'a, 'py>(py: Python<'py>, slot: Option<Borrowed<'a, 'py, PyAny>>) -> PyResult<Borrowed<'a, 'py, PyAny>> {
+pub fn required<'a, 'py>(
+    py: Python<'py>,
+    slot: Option<Borrowed<'a, 'py, PyAny>>,
+) -> PyResult<Borrowed<'a, 'py, PyAny>> {
     match slot {
         Some(v) => Ok(v),
         None => Err(SystemError::raise(py, "required argument missing after parsing")),

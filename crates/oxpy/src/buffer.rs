@@ -46,9 +46,9 @@ impl<'py> Buffer<'py> {
     #[inline]
     fn get_simple(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
-            if let Some(bytes) = obj.downcast::<PyBytes>() {
-                return Ok(Buffer { inner: Inner::Bytes(bytes.to_owned()) });
-            }
+            // SAFETY: the object's type is exactly bytes.
+            let bytes = unsafe { obj.cast_unchecked::<PyBytes>() };
+            return Ok(Buffer { inner: Inner::Bytes(bytes.to_owned()) });
         }
         let mut view = ffi::Py_buffer::new();
         // SAFETY: attached; `view` is a valid Py_buffer to fill; on success
@@ -134,7 +134,10 @@ impl<'a, 'py> AsciiBuffer<'a, 'py> {
             Err(_) => {
                 // SAFETY: attached; C replaces the buffer error with its own.
                 unsafe { ffi::PyErr_Clear() };
-                return Err(TypeError::raise(py, &format!("argument should be bytes, buffer or ASCII string, not '{}'", tp())));
+                return Err(TypeError::raise(
+                    py,
+                    &format!("argument should be bytes, buffer or ASCII string, not '{}'", tp()),
+                ));
             }
         };
         if !buf.is_c_contiguous() {

@@ -59,7 +59,12 @@ impl MethodDef {
     const fn new(name: &'static str, doc: &'static str, meth: ffi::PyMethodDefPointer, flags: c_int) -> Self {
         let (n, d) = (name.as_bytes(), doc.as_bytes());
         assert!(n[n.len() - 1] == 0 && d[d.len() - 1] == 0, "name and doc must be nul-terminated");
-        MethodDef(ffi::PyMethodDef { ml_name: name.as_ptr().cast(), ml_meth: meth, ml_flags: flags, ml_doc: doc.as_ptr().cast() })
+        MethodDef(ffi::PyMethodDef {
+            ml_name: name.as_ptr().cast(),
+            ml_meth: meth,
+            ml_flags: flags,
+            ml_doc: doc.as_ptr().cast(),
+        })
     }
 
     /// `METH_NOARGS`
@@ -92,7 +97,9 @@ impl MethodDef {
 /// the token, contains panics (as `SystemError`), and returns the new
 /// reference or NULL with an exception set.
 #[inline(always)]
-pub(crate) fn trampoline(body: impl for<'py> FnOnce(Python<'py>) -> PyResult<*mut ffi::PyObject>) -> *mut ffi::PyObject {
+pub(crate) fn trampoline(
+    body: impl for<'py> FnOnce(Python<'py>) -> PyResult<*mut ffi::PyObject>,
+) -> *mut ffi::PyObject {
     // SAFETY: only called from C entry points, which CPython calls attached.
     unsafe {
         Python::with_attached(|py| match catch_unwind(AssertUnwindSafe(|| body(py))) {
@@ -153,7 +160,10 @@ unsafe fn call_with<'py, F: Function>(
     }
 }
 
-unsafe extern "C" fn noargs_trampoline<F: Function>(slf: *mut ffi::PyObject, _: *mut ffi::PyObject) -> *mut ffi::PyObject {
+unsafe extern "C" fn noargs_trampoline<F: Function>(
+    slf: *mut ffi::PyObject,
+    _: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
     // SAFETY: called by CPython (METH_NOARGS) attached, with the module.
     trampoline(|py| unsafe { call_with::<F>(py, slf, std::ptr::null(), 0, std::ptr::null_mut()) })
 }

@@ -181,6 +181,15 @@ impl<'a, 'py, T> Borrowed<'a, 'py, T> {
         Borrowed { ptr: NonNull::new(ty.cast()).expect("object without type"), _marker: PhantomData }
     }
 
+    /// Reinterprets the marker type.
+    ///
+    /// # Safety
+    /// The object is an instance of `U`.
+    #[inline]
+    pub(crate) unsafe fn cast_unchecked<U>(self) -> Borrowed<'a, 'py, U> {
+        Borrowed { ptr: self.ptr, _marker: PhantomData }
+    }
+
     /// Checked downcast: `Some` when the object is an instance of `U`
     /// (subclasses included, as `PyXxx_Check`).
     #[inline]

@@ -66,9 +66,16 @@ fn tuple_of<'py>(py: Python<'py>, items: &[&str]) -> Bound<'py, PyTuple> {
     }
 }
 
-static B2A: Params = Params { fname: "b2a_base64", names: &["data", "newline"], posonly: 1, minpos: 1, maxpos: 1, minkw: 0 };
-static QP: Params =
-    Params { fname: "b2a_qp", names: &["data", "quotetabs", "istext", "header"], posonly: 0, minpos: 1, maxpos: 4, minkw: 0 };
+static B2A: Params =
+    Params { fname: "b2a_base64", names: &["data", "newline"], posonly: 1, minpos: 1, maxpos: 1, minkw: 0 };
+static QP: Params = Params {
+    fname: "b2a_qp",
+    names: &["data", "quotetabs", "istext", "header"],
+    posonly: 0,
+    minpos: 1,
+    maxpos: 4,
+    minkw: 0,
+};
 static CRC: Params = Params { fname: "crc32", names: &["data", "crc"], posonly: 2, minpos: 1, maxpos: 2, minkw: 0 };
 
 /// Parses `positional` + `keywords` against `p`; "ok:<filled slots>" or the error.
@@ -100,8 +107,14 @@ fn keyword_unpacking_matches_clinic() {
         assert_eq!(parse(py, &B2A, 1, &[]), "ok:10");
         assert_eq!(parse(py, &B2A, 1, &["newline"]), "ok:11");
         assert_eq!(parse(py, &B2A, 2, &[]), "TypeError: b2a_base64() takes exactly 1 positional argument (2 given)");
-        assert_eq!(parse(py, &B2A, 0, &["data"]), "TypeError: b2a_base64() takes exactly 1 positional argument (0 given)");
-        assert_eq!(parse(py, &B2A, 1, &["newline", "x"]), "TypeError: b2a_base64() takes at most 2 arguments (3 given)");
+        assert_eq!(
+            parse(py, &B2A, 0, &["data"]),
+            "TypeError: b2a_base64() takes exactly 1 positional argument (0 given)"
+        );
+        assert_eq!(
+            parse(py, &B2A, 1, &["newline", "x"]),
+            "TypeError: b2a_base64() takes at most 2 arguments (3 given)"
+        );
         assert_eq!(parse(py, &QP, 0, &["quotetabs"]), "TypeError: b2a_qp() missing required argument 'data' (pos 1)");
         assert_eq!(
             parse(py, &QP, 2, &["quotetabs"]),

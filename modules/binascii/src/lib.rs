@@ -153,7 +153,12 @@ fn separator(sep: Option<Borrowed<'_, '_, PyAny>>) -> PyResult<Option<u8>> {
     }
 }
 
-fn hex<'py>(py: Python<'py>, data: &[u8], sep: Option<Borrowed<'_, 'py, PyAny>>, bytes_per_sep: i32) -> PyResult<Bound<'py, PyBytes>> {
+fn hex<'py>(
+    py: Python<'py>,
+    data: &[u8],
+    sep: Option<Borrowed<'_, 'py, PyAny>>,
+    bytes_per_sep: i32,
+) -> PyResult<Bound<'py, PyBytes>> {
     let sep = separator(sep)?;
     let len = length(py, core::hex::encoded_len(data.len(), sep, bytes_per_sep.into()))?;
     PyBytes::new_filled(py, len, |out| {

@@ -129,7 +129,10 @@ impl PyBytes {
             Ok(_) => {
                 // SAFETY: we own the reference.
                 unsafe { ffi::Py_DECREF(obj_ref) };
-                return Err(crate::err::exceptions::SystemError::raise(py, "new_uninit: fill returned a foreign slice"));
+                return Err(crate::err::exceptions::SystemError::raise(
+                    py,
+                    "new_uninit: fill returned a foreign slice",
+                ));
             }
             Err(e) => {
                 // SAFETY: we own the reference.

@@ -20,7 +20,10 @@ impl PyStr {
         // SAFETY: attached; `s` is valid UTF-8 of the given length (which fits
         // isize, as every Rust allocation does).
         unsafe {
-            Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as ffi::Py_ssize_t))
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as ffi::Py_ssize_t),
+            )
         }
     }
 }
