@@ -13,17 +13,11 @@ use crate::util::{Result, create_dir_all, display_cmd};
 pub fn run(root: &Path, py: &Python, module: &str, quick: bool) -> Result<i32> {
     let modules = build::module_names(root)?;
     if !modules.iter().any(|m| m == module) {
-        return Err(format!(
-            "no module {module:?} (modules: {})",
-            modules.join(", ")
-        ));
+        return Err(format!("no module {module:?} (modules: {})", modules.join(", ")));
     }
     let script = root.join("tests/python").join(format!("bench_{module}.py"));
     if !script.is_file() {
-        return Err(format!(
-            "{} not found: no benchmarks for {module}",
-            script.display()
-        ));
+        return Err(format!("{} not found: no benchmarks for {module}", script.display()));
     }
     let built = build::build(root, py, false)?;
     let out_dir = root.join("target/bench");
@@ -38,8 +32,6 @@ pub fn run(root: &Path, py: &Python, module: &str, quick: bool) -> Result<i32> {
     if quick {
         cmd.arg("--quick");
     }
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot run `{}`: {e}", display_cmd(&cmd)))?;
+    let status = cmd.status().map_err(|e| format!("cannot run `{}`: {e}", display_cmd(&cmd)))?;
     Ok(status.code().unwrap_or(1))
 }

@@ -10,8 +10,7 @@ use std::time::UNIX_EPOCH;
 use crate::json::Json;
 use crate::pythons::Python;
 use crate::util::{
-    Result, cargo, create_dir_all, display_cmd, output_checked, split_flags, tmp_path,
-    write_if_changed,
+    Result, cargo, create_dir_all, display_cmd, output_checked, split_flags, tmp_path, write_if_changed,
 };
 
 /// The package that compiles every module into one library.
@@ -21,15 +20,7 @@ const LIB_NAME: &str = "oxpy_modules";
 
 /// The native libraries a Rust staticlib needs on Linux (what
 /// `rustc --print native-static-libs` prints for std).
-const RUST_STD_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
+const RUST_STD_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
 
 const MARKER_DECLS: &str = "/* -- ADDMODULE MARKER 1 -- */";
 const MARKER_TABLE: &str = "/* -- ADDMODULE MARKER 2 -- */";
@@ -47,9 +38,7 @@ pub struct Built {
 impl Built {
     /// The overlay's extension-module file for `module`.
     pub fn overlay_file(&self, py: &Python, module: &str) -> Result<PathBuf> {
-        Ok(self
-            .overlay
-            .join(format!("{module}{}", py.var("EXT_SUFFIX")?)))
+        Ok(self.overlay.join(format!("{module}{}", py.var("EXT_SUFFIX")?)))
     }
 }
 
@@ -72,10 +61,7 @@ pub fn module_names(root: &Path) -> Result<Vec<String>> {
     }
     names.sort();
     if names.is_empty() {
-        return Err(format!(
-            "no modules found (no {}/*/Cargo.toml)",
-            dir.display()
-        ));
+        return Err(format!("no modules found (no {}/*/Cargo.toml)", dir.display()));
     }
     Ok(names)
 }
@@ -85,18 +71,9 @@ pub fn build(root: &Path, py: &Python, quiet: bool) -> Result<Built> {
     let modules = module_names(root)?;
     let libs = cargo_build(root, py, quiet)?;
     let out = root.join("target/oxpy").join(py.tag());
-    let overlay = make_overlay(
-        &out.join("overlay"),
-        &libs.cdylib,
-        &modules,
-        py.var("EXT_SUFFIX")?,
-    )?;
+    let overlay = make_overlay(&out.join("overlay"), &libs.cdylib, &modules, py.var("EXT_SUFFIX")?)?;
     let interpreter = link_interpreter(&out, py, &libs, &modules, quiet)?;
-    Ok(Built {
-        modules,
-        overlay,
-        interpreter,
-    })
+    Ok(Built { modules, overlay, interpreter })
 }
 
 /// The outputs of the cargo build.
@@ -111,33 +88,18 @@ struct RustLibs {
 fn cargo_build(root: &Path, py: &Python, quiet: bool) -> Result<RustLibs> {
     let mut cmd = Command::new(cargo());
     cmd.current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "-p",
-            PACKAGE,
-            "--message-format=json-render-diagnostics",
-        ])
+        .args(["build", "--release", "-p", PACKAGE, "--message-format=json-render-diagnostics"])
         .env("PYO3_PYTHON", &py.exe)
         .env("PYO3_BUILD_EXTENSION_MODULE", "1")
-        .env(
-            "CARGO_TARGET_DIR",
-            root.join("target").join(format!("py{}", py.tag())),
-        )
+        .env("CARGO_TARGET_DIR", root.join("target").join(format!("py{}", py.tag())))
         .stdin(Stdio::null())
         .stderr(Stdio::inherit());
     if quiet {
         cmd.arg("--quiet");
     }
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run `{}`: {e}", display_cmd(&cmd)))?;
+    let out = cmd.output().map_err(|e| format!("cannot run `{}`: {e}", display_cmd(&cmd)))?;
     if !out.status.success() {
-        return Err(format!(
-            "cargo build failed for Python {} ({})",
-            py.full_version(),
-            out.status
-        ));
+        return Err(format!("cargo build failed for Python {} ({})", py.full_version(), out.status));
     }
     parse_cargo_messages(&String::from_utf8_lossy(&out.stdout))
 }
@@ -156,17 +118,9 @@ fn parse_cargo_messages(stdout: &str) -> Result<RustLibs> {
         let msg = Json::parse(line)?;
         match msg.get("reason").and_then(Json::as_str) {
             Some("compiler-artifact") => {
-                let name = msg
-                    .get("target")
-                    .and_then(|t| t.get("name"))
-                    .and_then(Json::as_str);
+                let name = msg.get("target").and_then(|t| t.get("name")).and_then(Json::as_str);
                 if name == Some(LIB_NAME) {
-                    for file in msg
-                        .get("filenames")
-                        .map(Json::strings)
-                        .into_iter()
-                        .flatten()
-                    {
+                    for file in msg.get("filenames").map(Json::strings).into_iter().flatten() {
                         if file.ends_with(".so") {
                             cdylib = Some(PathBuf::from(file));
                         } else if file.ends_with(".a") {
@@ -176,23 +130,13 @@ fn parse_cargo_messages(stdout: &str) -> Result<RustLibs> {
                 }
             }
             Some("build-script-executed") => {
-                for path in msg
-                    .get("linked_paths")
-                    .map(Json::strings)
-                    .into_iter()
-                    .flatten()
-                {
+                for path in msg.get("linked_paths").map(Json::strings).into_iter().flatten() {
                     let (kind, dir) = path.split_once('=').unwrap_or(("all", path));
                     if matches!(kind, "native" | "all") {
                         add(format!("-L{dir}"));
                     }
                 }
-                for lib in msg
-                    .get("linked_libs")
-                    .map(Json::strings)
-                    .into_iter()
-                    .flatten()
-                {
+                for lib in msg.get("linked_libs").map(Json::strings).into_iter().flatten() {
                     let (kind, name) = lib.split_once('=').unwrap_or(("dylib", lib));
                     let name = name.split(':').next().unwrap_or(name);
                     // Static libraries are already inside our staticlib; and the
@@ -205,11 +149,8 @@ fn parse_cargo_messages(stdout: &str) -> Result<RustLibs> {
             _ => {}
         }
     }
-    let missing = |kind: &str| {
-        format!(
-            "cargo built no {kind} for {PACKAGE}: its crate-type must include cdylib and staticlib"
-        )
-    };
+    let missing =
+        |kind: &str| format!("cargo built no {kind} for {PACKAGE}: its crate-type must include cdylib and staticlib");
     Ok(RustLibs {
         cdylib: cdylib.ok_or_else(|| missing("cdylib"))?,
         staticlib: staticlib.ok_or_else(|| missing("staticlib"))?,
@@ -219,21 +160,13 @@ fn parse_cargo_messages(stdout: &str) -> Result<RustLibs> {
 
 /// Copies the cdylib to `<overlay>/<module><EXT_SUFFIX>` for each module and
 /// removes stale extension modules.
-fn make_overlay(
-    overlay: &Path,
-    cdylib: &Path,
-    modules: &[String],
-    ext_suffix: &str,
-) -> Result<PathBuf> {
+fn make_overlay(overlay: &Path, cdylib: &Path, modules: &[String], ext_suffix: &str) -> Result<PathBuf> {
     create_dir_all(overlay)?;
     let wanted: Vec<String> = modules.iter().map(|m| format!("{m}{ext_suffix}")).collect();
     for name in &wanted {
         crate::util::copy_if_changed(cdylib, &overlay.join(name))?;
     }
-    for entry in fs::read_dir(overlay)
-        .map_err(|e| format!("cannot list {}: {e}", overlay.display()))?
-        .flatten()
-    {
+    for entry in fs::read_dir(overlay).map_err(|e| format!("cannot list {}: {e}", overlay.display()))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".so") && !wanted.contains(&name) {
             let _ = fs::remove_file(entry.path());
@@ -253,10 +186,7 @@ pub fn patch_config_c(config_c: &str, modules: &[String]) -> Result<String> {
     let mut out = String::with_capacity(config_c.len() + 100 * modules.len());
     for line in config_c.lines() {
         let trimmed = line.trim_start();
-        if modules
-            .iter()
-            .any(|m| trimmed.starts_with(&format!("{{\"{m}\",")))
-        {
+        if modules.iter().any(|m| trimmed.starts_with(&format!("{{\"{m}\","))) {
             out.push_str("/* replaced by oxpy: ");
             out.push_str(trimmed);
             out.push_str(" */\n");
@@ -279,13 +209,7 @@ pub fn patch_config_c(config_c: &str, modules: &[String]) -> Result<String> {
 
 /// Links `<out>/bin/python3` from the CPython's static library, a patched
 /// `config.c` and our staticlib. Skips the work when nothing changed.
-fn link_interpreter(
-    out: &Path,
-    py: &Python,
-    libs: &RustLibs,
-    modules: &[String],
-    quiet: bool,
-) -> Result<PathBuf> {
+fn link_interpreter(out: &Path, py: &Python, libs: &RustLibs, modules: &[String], quiet: bool) -> Result<PathBuf> {
     let libpl = PathBuf::from(py.var("LIBPL")?);
     let need = |path: PathBuf, what: &str| -> Result<PathBuf> {
         if path.is_file() {
@@ -302,10 +226,7 @@ fn link_interpreter(
     let no_static = "this CPython was installed without its static library (LIBPL)";
     let python_o = need(libpl.join("python.o"), no_static)?;
     let libpython = need(libpl.join(py.var("LIBRARY")?), no_static)?;
-    let config_in = need(
-        libpl.join("config.c"),
-        "this CPython has no LIBPL/config.c (its built-in module table)",
-    )?;
+    let config_in = need(libpl.join("config.c"), "this CPython has no LIBPL/config.c (its built-in module table)")?;
 
     let build = out.join("build");
     let bin = out.join("bin");
@@ -313,8 +234,7 @@ fn link_interpreter(
     create_dir_all(&bin)?;
 
     // config.c -> config.o
-    let text = fs::read_to_string(&config_in)
-        .map_err(|e| format!("cannot read {}: {e}", config_in.display()))?;
+    let text = fs::read_to_string(&config_in).map_err(|e| format!("cannot read {}: {e}", config_in.display()))?;
     let config_c = build.join("config.c");
     let config_o = build.join("config.o");
     write_if_changed(&config_c, patch_config_c(&text, modules)?.as_bytes())?;
@@ -329,14 +249,8 @@ fn link_interpreter(
         .arg(&config_c)
         .arg("-o")
         .arg(&config_o);
-    run_if_changed(
-        &mut compile,
-        &[&config_c],
-        &config_o,
-        "compiling config.c",
-        quiet,
-        || Ok(()),
-    )?;
+    let stamp = build.join("config.o.stamp");
+    run_if_changed(&mut compile, &[&config_c], &config_o, &stamp, "compiling config.c", quiet, || Ok(()))?;
 
     // python.o + config.o + Rust + libpython -> python3
     let exe = bin.join("python3");
@@ -355,58 +269,42 @@ fn link_interpreter(
         .args(split_flags(py.var_or_empty("SYSLIBS")))
         .args(RUST_STD_LIBS);
     let inputs = [&python_o, &config_o, &libs.staticlib, &libpython];
-    run_if_changed(
-        &mut link,
-        &inputs,
-        &exe,
-        "linking the interpreter",
-        quiet,
-        || {
-            crate::util::rename(&tmp_path(&exe), &exe)?;
-            check_interpreter(&exe, py, modules)
-        },
-    )?;
+    let stamp = build.join("python3.stamp");
+    run_if_changed(&mut link, &inputs, &exe, &stamp, "linking the interpreter", quiet, || {
+        crate::util::rename(&tmp_path(&exe), &exe)?;
+        check_interpreter(&exe, py, modules)
+    })?;
     Ok(exe)
 }
 
-/// Runs `cmd` and then `finish` (which together make `output`) unless a
-/// stamp file next to `output` shows they already succeeded with the same
-/// command on the same inputs.
+/// Runs `cmd` and then `finish` (which together make `output`) unless
+/// `stamp_file` shows they already succeeded with the same command on the
+/// same inputs (paths, sizes, modification times).
 fn run_if_changed(
     cmd: &mut Command,
     inputs: &[&PathBuf],
     output: &Path,
+    stamp_file: &Path,
     what: &str,
     quiet: bool,
     finish: impl FnOnce() -> Result<()>,
 ) -> Result<()> {
     let mut stamp = display_cmd(cmd);
     for input in inputs {
-        let meta = fs::metadata(input)
-            .map_err(|e| format!("{what}: cannot read {}: {e}", input.display()))?;
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .unwrap_or_default();
-        stamp.push_str(&format!(
-            "\n{} {} {}",
-            input.display(),
-            meta.len(),
-            mtime.as_nanos()
-        ));
+        let meta = fs::metadata(input).map_err(|e| format!("{what}: cannot read {}: {e}", input.display()))?;
+        let mtime = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).unwrap_or_default();
+        stamp.push_str(&format!("\n{} {} {}", input.display(), meta.len(), mtime.as_nanos()));
     }
-    let stamp_file = tmp_path(output).with_extension("stamp");
-    if output.is_file() && fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) {
+    if output.is_file() && fs::read_to_string(stamp_file).is_ok_and(|s| s == stamp) {
         return Ok(());
     }
     if !quiet {
         eprintln!("xtask: {what}: {}", display_cmd(cmd));
     }
-    let _ = fs::remove_file(&stamp_file);
+    let _ = fs::remove_file(stamp_file);
     output_checked(cmd, what)?;
     finish()?;
-    fs::write(&stamp_file, stamp).map_err(|e| format!("cannot write {}: {e}", stamp_file.display()))
+    fs::write(stamp_file, stamp).map_err(|e| format!("cannot write {}: {e}", stamp_file.display()))
 }
 
 /// Starts the new interpreter once: it must find the installed standard
@@ -421,30 +319,15 @@ fn check_interpreter(exe: &Path, py: &Python, modules: &[String]) -> Result<()> 
     let what = format!("starting the linked interpreter {}", exe.display());
     let text = output_checked(Command::new(exe).args(["-I", "-c", &script]), &what)?;
     let json = Json::parse(text.trim()).map_err(|e| format!("{what}: {e}"))?;
-    let missing: Vec<&str> = json
-        .get("missing")
-        .map(Json::strings)
-        .into_iter()
-        .flatten()
-        .collect();
+    let missing: Vec<&str> = json.get("missing").map(Json::strings).into_iter().flatten().collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "{what}: modules not built in: {}",
-            missing.join(", ")
-        ));
+        return Err(format!("{what}: modules not built in: {}", missing.join(", ")));
     }
-    let version: Vec<u64> = json
-        .get("version")
-        .map(Json::as_array)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Json::as_u64)
-        .collect();
+    let version: Vec<u64> =
+        json.get("version").map(Json::as_array).unwrap_or_default().iter().filter_map(Json::as_u64).collect();
     let expected = [py.version.0, py.version.1, py.version.2].map(u64::from);
     if version != expected {
-        return Err(format!(
-            "{what}: it reports version {version:?}, expected {expected:?}"
-        ));
+        return Err(format!("{what}: it reports version {version:?}, expected {expected:?}"));
     }
     Ok(())
 }
@@ -466,10 +349,7 @@ mod tests {
         let decl = out.find("extern PyObject* PyInit_binascii(void);").unwrap();
         assert!(decl < out.find(MARKER_DECLS).unwrap());
         let entry = out.find("{\"binascii\", PyInit_binascii},").unwrap();
-        assert!(
-            entry > out.find("_PyImport_Inittab").unwrap()
-                && entry < out.find(MARKER_TABLE).unwrap()
-        );
+        assert!(entry > out.find("_PyImport_Inittab").unwrap() && entry < out.find(MARKER_TABLE).unwrap());
         assert!(out.contains("    {\"_sre\", PyInit__sre},\n"));
     }
 

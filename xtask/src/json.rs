@@ -15,10 +15,7 @@ pub enum Json {
 
 impl Json {
     pub fn parse(text: &str) -> Result<Json> {
-        let mut p = Parser {
-            s: text.as_bytes(),
-            i: 0,
-        };
+        let mut p = Parser { s: text.as_bytes(), i: 0 };
         let value = p.value()?;
         p.ws();
         if p.i != p.s.len() {
@@ -89,11 +86,7 @@ impl Parser<'_> {
     }
 
     fn expect(&mut self, byte: u8) -> Result<()> {
-        if self.eat(byte) {
-            Ok(())
-        } else {
-            Err(self.err(&format!("expected `{}`", byte as char)))
-        }
+        if self.eat(byte) { Ok(()) } else { Err(self.err(&format!("expected `{}`", byte as char))) }
     }
 
     fn value(&mut self) -> Result<Json> {
@@ -150,26 +143,15 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Json> {
         let start = self.i;
-        while self.i < self.s.len()
-            && matches!(
-                self.s[self.i],
-                b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
-            )
-        {
+        while self.i < self.s.len() && matches!(self.s[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
             self.i += 1;
         }
-        let text =
-            std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
-        text.parse()
-            .map(Json::Num)
-            .map_err(|_| self.err("bad number"))
+        let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("bad number"))?;
+        text.parse().map(Json::Num).map_err(|_| self.err("bad number"))
     }
 
     fn hex4(&mut self) -> Result<u32> {
-        let digits = self
-            .s
-            .get(self.i..self.i + 4)
-            .ok_or_else(|| self.err("short \\u escape"))?;
+        let digits = self.s.get(self.i..self.i + 4).ok_or_else(|| self.err("short \\u escape"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.err("bad \\u escape"))?;
         let value = u32::from_str_radix(text, 16).map_err(|_| self.err("bad \\u escape"))?;
         self.i += 4;
@@ -205,14 +187,10 @@ impl Parser<'_> {
                         b't' => '\t',
                         b'u' => {
                             let mut code = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&code)
-                                && self.s[self.i..].starts_with(b"\\u")
-                            {
+                            if (0xD800..0xDC00).contains(&code) && self.s[self.i..].starts_with(b"\\u") {
                                 self.i += 2;
                                 let low = self.hex4()?;
-                                code = 0x10000
-                                    + ((code - 0xD800) << 10)
-                                    + (low.wrapping_sub(0xDC00) & 0x3FF);
+                                code = 0x10000 + ((code - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF);
                             }
                             char::from_u32(code).unwrap_or('\u{FFFD}')
                         }

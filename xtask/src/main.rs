@@ -84,21 +84,12 @@ fn run(args: &[String]) -> Result<ExitCode> {
             let opts = Options::parse(rest, &["--diff-time"], &["--skip-cargo"])?;
             opts.no_positional()?;
             let diff_time = match opts.value("--diff-time") {
-                Some(s) => s
-                    .parse()
-                    .map_err(|_| format!("--diff-time: not a number of seconds: {s:?}"))?,
+                Some(s) => s.parse().map_err(|_| format!("--diff-time: not a number of seconds: {s:?}"))?,
                 None => 10,
             };
-            let test_opts = test::Options {
-                skip_cargo: opts.flag("--skip-cargo"),
-                diff_time,
-            };
+            let test_opts = test::Options { skip_cargo: opts.flag("--skip-cargo"), diff_time };
             let ok = test::run(&root, &test_opts)?;
-            Ok(if ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         "bench" => {
             let opts = Options::parse(rest, &["--python"], &["--quick"])?;
@@ -141,11 +132,7 @@ struct Options {
 
 impl Options {
     fn parse(args: &[String], with_value: &[&str], flags: &[&str]) -> Result<Options> {
-        let mut opts = Options {
-            values: Vec::new(),
-            flags: Vec::new(),
-            positional: Vec::new(),
-        };
+        let mut opts = Options { values: Vec::new(), flags: Vec::new(), positional: Vec::new() };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             let (name, inline) = match arg.split_once('=') {
@@ -155,10 +142,7 @@ impl Options {
             if with_value.contains(&name) {
                 let value = match inline {
                     Some(v) => v,
-                    None => iter
-                        .next()
-                        .cloned()
-                        .ok_or_else(|| format!("{name} needs a value"))?,
+                    None => iter.next().cloned().ok_or_else(|| format!("{name} needs a value"))?,
                 };
                 opts.values.push((name.to_owned(), value));
             } else if flags.contains(&name) && inline.is_none() {
@@ -173,11 +157,7 @@ impl Options {
     }
 
     fn value(&self, name: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.values.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     fn flag(&self, name: &str) -> bool {
@@ -186,9 +166,7 @@ impl Options {
 
     fn no_positional(&self) -> Result<()> {
         match self.positional.first() {
-            Some(arg) => Err(format!(
-                "unexpected argument {arg:?} (see `cargo xtask help`)"
-            )),
+            Some(arg) => Err(format!("unexpected argument {arg:?} (see `cargo xtask help`)")),
             None => Ok(()),
         }
     }
@@ -204,13 +182,7 @@ mod tests {
 
     #[test]
     fn parses_options() {
-        let args = strings(&[
-            "binascii",
-            "--python",
-            "/x/python3",
-            "--quick",
-            "--python=/y",
-        ]);
+        let args = strings(&["binascii", "--python", "/x/python3", "--quick", "--python=/y"]);
         let opts = Options::parse(&args, &["--python"], &["--quick"]).unwrap();
         assert_eq!(opts.value("--python"), Some("/y"));
         assert!(opts.flag("--quick"));

@@ -47,11 +47,7 @@ pub struct Python {
 impl Python {
     /// Asks the interpreter `exe` for its version and build configuration.
     pub fn query(exe: &Path) -> Result<Python> {
-        let keys = CONFIG_VARS
-            .iter()
-            .map(|k| format!("{k:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let keys = CONFIG_VARS.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
         let script = format!(
             "import json, os, sys, sysconfig\n\
              out = {{k: sysconfig.get_config_var(k) for k in [{keys}]}}\n\
@@ -65,15 +61,9 @@ impl Python {
         let what = format!("querying the Python `{}`", exe.display());
         let text = output_checked(Command::new(exe).args(["-I", "-S", "-c", &script]), &what)?;
         let json = Json::parse(text.trim()).map_err(|e| format!("{what}: {e}"))?;
-        let implementation = json
-            .get("implementation")
-            .and_then(Json::as_str)
-            .unwrap_or("?");
+        let implementation = json.get("implementation").and_then(Json::as_str).unwrap_or("?");
         if implementation != "cpython" {
-            return Err(format!(
-                "{}: oxpy needs CPython, this is {implementation}",
-                exe.display()
-            ));
+            return Err(format!("{}: oxpy needs CPython, this is {implementation}", exe.display()));
         }
         let version: Vec<u32> = json
             .get("version")
@@ -88,12 +78,7 @@ impl Python {
         let path = |key: &str| json.get(key).and_then(Json::as_str).map(PathBuf::from);
         let vars = CONFIG_VARS
             .iter()
-            .map(|&k| {
-                (
-                    k.to_owned(),
-                    json.get(k).and_then(Json::as_str).map(str::to_owned),
-                )
-            })
+            .map(|&k| (k.to_owned(), json.get(k).and_then(Json::as_str).map(str::to_owned)))
             .collect();
         Ok(Python {
             exe: path("executable").unwrap_or_else(|| exe.to_owned()),
@@ -106,11 +91,7 @@ impl Python {
     /// `3.11` (with `t` appended for a free-threaded build): names the
     /// per-version build directories.
     pub fn tag(&self) -> String {
-        let t = if self.var_or_empty("Py_GIL_DISABLED") == "1" {
-            "t"
-        } else {
-            ""
-        };
+        let t = if self.var_or_empty("Py_GIL_DISABLED") == "1" { "t" } else { "" };
         format!("{}.{}{t}", self.version.0, self.version.1)
     }
 
@@ -127,11 +108,9 @@ impl Python {
     pub fn var(&self, key: &str) -> Result<&str> {
         match self.vars.get(key) {
             Some(Some(v)) => Ok(v),
-            _ => Err(format!(
-                "sysconfig variable {key} is not set for {} ({})",
-                self.exe.display(),
-                self.full_version()
-            )),
+            _ => {
+                Err(format!("sysconfig variable {key} is not set for {} ({})", self.exe.display(), self.full_version()))
+            }
         }
     }
 
@@ -164,13 +143,7 @@ pub fn chosen(flag: Option<&str>) -> Result<Python> {
 /// minor version (the first found wins).
 pub fn discover() -> Result<Vec<Python>> {
     let (candidates, explicit) = match std::env::var("OXPY_PYTHONS") {
-        Ok(list) => (
-            list.split(':')
-                .filter(|s| !s.is_empty())
-                .map(PathBuf::from)
-                .collect(),
-            true,
-        ),
+        Ok(list) => (list.split(':').filter(|s| !s.is_empty()).map(PathBuf::from).collect(), true),
         Err(_) => {
             let mut c = vec![PathBuf::from("python3")];
             c.extend(pyenv_pythons());
@@ -210,9 +183,7 @@ pub fn discover() -> Result<Vec<Python>> {
         found.push(py);
     }
     if found.is_empty() {
-        return Err(
-            "no CPython 3.11, 3.12 or 3.13 found (tried python3, pyenv and $OXPY_PYTHONS)".into(),
-        );
+        return Err("no CPython 3.11, 3.12 or 3.13 found (tried python3, pyenv and $OXPY_PYTHONS)".into());
     }
     found.sort_by_key(|p| p.version);
     Ok(found)
@@ -220,18 +191,13 @@ pub fn discover() -> Result<Vec<Python>> {
 
 /// pyenv's CPython 3.11–3.13 executables; none if pyenv is not installed.
 fn pyenv_pythons() -> Vec<PathBuf> {
-    let Ok(list) = output_checked(
-        Command::new("pyenv").args(["versions", "--bare"]),
-        "pyenv versions",
-    ) else {
+    let Ok(list) = output_checked(Command::new("pyenv").args(["versions", "--bare"]), "pyenv versions") else {
         return Vec::new();
     };
     list.lines()
         .map(str::trim)
         .filter(|v| is_supported_release(v))
-        .filter_map(|v| {
-            output_checked(Command::new("pyenv").args(["prefix", v]), "pyenv prefix").ok()
-        })
+        .filter_map(|v| output_checked(Command::new("pyenv").args(["prefix", v]), "pyenv prefix").ok())
         .map(|prefix| Path::new(prefix.trim()).join("bin/python3"))
         .collect()
 }
@@ -241,12 +207,8 @@ fn is_supported_release(version: &str) -> bool {
     let parts: Vec<&str> = version.split('.').collect();
     parts.len() == 3
         && parts[0] == "3"
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[1]
-            .parse()
-            .is_ok_and(|m: u32| SUPPORTED_MINORS.contains(&m))
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[1].parse().is_ok_and(|m: u32| SUPPORTED_MINORS.contains(&m))
 }
 
 #[cfg(test)]
@@ -258,16 +220,7 @@ mod tests {
         for yes in ["3.11.7", "3.12.1", "3.13.0"] {
             assert!(is_supported_release(yes), "{yes}");
         }
-        for no in [
-            "3.10.13",
-            "3.14.0",
-            "3.13.0t",
-            "3.12.1/envs/x",
-            "system",
-            "pypy3.11-7.3.19",
-            "2.7.18",
-            "3.12",
-        ] {
+        for no in ["3.10.13", "3.14.0", "3.13.0t", "3.12.1/envs/x", "system", "pypy3.11-7.3.19", "2.7.18", "3.12"] {
             assert!(!is_supported_release(no), "{no}");
         }
     }

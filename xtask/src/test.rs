@@ -47,10 +47,7 @@ struct Counts {
 pub fn run(root: &Path, opts: &Options) -> Result<bool> {
     let started = Instant::now();
     let pythons = pythons::discover()?;
-    let list: Vec<String> = pythons
-        .iter()
-        .map(|p| format!("{} ({})", p.full_version(), p.exe.display()))
-        .collect();
+    let list: Vec<String> = pythons.iter().map(|p| format!("{} ({})", p.full_version(), p.exe.display())).collect();
     println!("== Pythons: {}", list.join(", "));
     let mut rows = Vec::new();
     if !opts.skip_cargo {
@@ -113,17 +110,7 @@ fn cargo_checks(root: &Path, py: &Python, rows: &mut Vec<Row>) {
     }
     let checks: [(&str, &[&str]); 3] = [
         ("cargo test", &["test", "--workspace", "--release"]),
-        (
-            "cargo clippy",
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
+        ("cargo clippy", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         ("cargo fmt", &["fmt", "--all", "--", "--check"]),
     ];
     for (name, args) in checks {
@@ -139,15 +126,7 @@ fn cargo_checks(root: &Path, py: &Python, rows: &mut Vec<Row>) {
             Ok(out) => {
                 let counts = (name == "cargo test").then(|| cargo_test_counts(&out.stdout));
                 let ok = out.status.is_some_and(|s| s.success());
-                (
-                    ok,
-                    counts,
-                    if ok {
-                        String::new()
-                    } else {
-                        format!("{name} failed")
-                    },
-                )
+                (ok, counts, if ok { String::new() } else { format!("{name} failed") })
             }
             Err(e) => (false, None, e),
         };
@@ -172,10 +151,7 @@ fn cargo_test_counts(stdout: &str) -> Counts {
         };
         for part in rest.split([';', '.']) {
             let mut words = part.split_whitespace();
-            let (Some(n), Some(what)) = (
-                words.next().and_then(|n| n.parse::<u64>().ok()),
-                words.next(),
-            ) else {
+            let (Some(n), Some(what)) = (words.next().and_then(|n| n.parse::<u64>().ok()), words.next()) else {
                 continue;
             };
             match what {
@@ -205,20 +181,13 @@ fn conformance(root: &Path, py: &Python, built: &Built, module: &str, mode: Mode
         Mode::Overlay => "overlay",
         Mode::Interpreter => "interpreter",
     };
-    println!(
-        "== conformance: {module}, Python {}, {mode_name}",
-        py.full_version()
-    );
+    println!("== conformance: {module}, Python {}, {mode_name}", py.full_version());
     let row = |counts, ok, note: &str| Row::new(module, py, mode_name, counts, ok, t, note);
     let list_file = root.join("conformance").join(format!("{module}.txt"));
     let tests = match read_list(&list_file) {
         Ok(tests) if !tests.is_empty() => tests,
         Ok(_) => {
-            return row(
-                None,
-                false,
-                &format!("{} lists no tests", list_file.display()),
-            );
+            return row(None, false, &format!("{} lists no tests", list_file.display()));
         }
         Err(e) => return row(None, false, &e),
     };
@@ -227,13 +196,10 @@ fn conformance(root: &Path, py: &Python, built: &Built, module: &str, mode: Mode
         Mode::Interpreter => &built.interpreter,
     };
     let mut cmd = Command::new(exe);
-    cmd.arg(root.join("tests/python/run_conformance.py"))
-        .args(["--module", module]);
+    cmd.arg(root.join("tests/python/run_conformance.py")).args(["--module", module]);
     match mode {
         Mode::Overlay => {
-            cmd.args(["--mode", "overlay", "--overlay"])
-                .arg(&built.overlay)
-                .env("PYTHONPATH", &built.overlay);
+            cmd.args(["--mode", "overlay", "--overlay"]).arg(&built.overlay).env("PYTHONPATH", &built.overlay);
         }
         Mode::Interpreter => {
             cmd.args(["--mode", "builtin"]).env_remove("PYTHONPATH");
@@ -275,11 +241,7 @@ fn run_result_script(cmd: &mut Command, timeout: Duration) -> (bool, Option<Coun
         Err(e) => return (false, None, e),
     };
     let Some(status) = out.status else {
-        return (
-            false,
-            None,
-            format!("killed after {}", fmt_duration(timeout)),
-        );
+        return (false, None, format!("killed after {}", fmt_duration(timeout)));
     };
     let counts = out
         .stdout
@@ -289,23 +251,19 @@ fn run_result_script(cmd: &mut Command, timeout: Duration) -> (bool, Option<Coun
         .and_then(|json| Json::parse(json).ok())
         .and_then(|json| {
             let n = |k| json.get(k).and_then(Json::as_u64);
-            Some(Counts {
-                run: n("run")?,
-                failed: n("failed")?,
-                skipped: n("skipped")?,
-            })
+            Some(Counts { run: n("run")?, failed: n("failed")?, skipped: n("skipped")? })
         });
     match counts {
         None => (false, None, format!("no result line ({status})")),
-        Some(c) if !status.success() || c.failed > 0 => (false, Some(c), format!("exit {status}")),
+        Some(c) if c.failed > 0 => (false, Some(c), String::new()),
+        Some(c) if !status.success() => (false, Some(c), status.to_string()),
         Some(c) => (true, Some(c), String::new()),
     }
 }
 
 /// The entries of a list file: one per line, `#` starts a comment.
 fn read_list(path: &Path) -> Result<Vec<String>> {
-    let text =
-        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(parse_list(&text))
 }
 
@@ -318,17 +276,11 @@ fn parse_list(text: &str) -> Vec<String> {
 }
 
 fn print_summary(rows: &[Row], total: Duration) {
-    let header = [
-        "suite", "python", "mode", "run", "failed", "skipped", "time", "result",
-    ];
+    let header = ["suite", "python", "mode", "run", "failed", "skipped", "time", "result"];
     let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|r| {
-            let n = |f: fn(&Counts) -> u64| {
-                r.counts
-                    .as_ref()
-                    .map_or("-".to_owned(), |c| f(c).to_string())
-            };
+            let n = |f: fn(&Counts) -> u64| r.counts.as_ref().map_or("-".to_owned(), |c| f(c).to_string());
             [
                 r.suite.clone(),
                 r.python.clone(),
@@ -337,11 +289,7 @@ fn print_summary(rows: &[Row], total: Duration) {
                 n(|c| c.failed),
                 n(|c| c.skipped),
                 fmt_duration(r.time),
-                if r.ok {
-                    "pass".into()
-                } else {
-                    format!("FAIL {}", r.note).trim_end().to_owned()
-                },
+                if r.ok { "pass".into() } else { format!("FAIL {}", r.note).trim_end().to_owned() },
             ]
         })
         .collect();
@@ -352,11 +300,7 @@ fn print_summary(rows: &[Row], total: Duration) {
         }
     }
     let line = |row: &[&str]| {
-        let parts: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let parts: Vec<String> = row.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
         println!("{}", parts.join("  ").trim_end());
     };
     println!();

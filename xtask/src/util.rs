@@ -22,19 +22,24 @@ pub fn cargo() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// A command line for messages, e.g. `gcc -c config.c -o config.o`.
+/// A command line for messages, e.g. `gcc -c config.c -o config.o`
+/// (multi-line arguments such as `-c` scripts are cut to their first line).
 pub fn display_cmd(cmd: &Command) -> String {
     let mut parts = vec![cmd.get_program().to_string_lossy().into_owned()];
-    parts.extend(cmd.get_args().map(|a| a.to_string_lossy().into_owned()));
+    for arg in cmd.get_args() {
+        let arg = arg.to_string_lossy();
+        parts.push(match arg.split_once('\n') {
+            Some((first, _)) => format!("'{first} ...'"),
+            None => arg.into_owned(),
+        });
+    }
     parts.join(" ")
 }
 
 /// Runs `cmd` and returns its stdout; stderr is shown in the error if it fails.
 pub fn output_checked(cmd: &mut Command, what: &str) -> Result<String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: cannot run `{}`: {e}", display_cmd(cmd)))?;
+    let out =
+        cmd.stdin(Stdio::null()).output().map_err(|e| format!("{what}: cannot run `{}`: {e}", display_cmd(cmd)))?;
     if !out.status.success() {
         return Err(format!(
             "{what} failed ({}): {}\n{}",
@@ -57,10 +62,8 @@ pub struct Captured {
 /// Runs `cmd`, copying its stdout to ours line by line while also keeping it,
 /// and kills it after `timeout`. Stderr and stdin are inherited.
 pub fn run_tee(cmd: &mut Command, timeout: Duration) -> Result<Captured> {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run `{}`: {e}", display_cmd(cmd)))?;
+    let mut child =
+        cmd.stdout(Stdio::piped()).spawn().map_err(|e| format!("cannot run `{}`: {e}", display_cmd(cmd)))?;
     let stdout = child.stdout.take();
     let reader = thread::spawn(move || {
         let mut kept = String::new();
@@ -86,10 +89,7 @@ pub fn run_tee(cmd: &mut Command, timeout: Duration) -> Result<Captured> {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if Instant::now() >= deadline => {
-                eprintln!(
-                    "xtask: time limit ({timeout:?}) reached, killing `{}`",
-                    display_cmd(cmd)
-                );
+                eprintln!("xtask: time limit ({timeout:?}) reached, killing `{}`", display_cmd(cmd));
                 let _ = child.kill();
                 let _ = child.wait();
                 break None;
@@ -129,8 +129,7 @@ pub fn copy_if_changed(src: &Path, dst: &Path) -> Result<bool> {
         return Ok(false);
     }
     let tmp = tmp_path(dst);
-    fs::copy(src, &tmp)
-        .map_err(|e| format!("cannot copy {} to {}: {e}", src.display(), tmp.display()))?;
+    fs::copy(src, &tmp).map_err(|e| format!("cannot copy {} to {}: {e}", src.display(), tmp.display()))?;
     rename(&tmp, dst)?;
     Ok(true)
 }
@@ -143,8 +142,7 @@ pub fn tmp_path(path: &Path) -> PathBuf {
 }
 
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
-    fs::rename(from, to)
-        .map_err(|e| format!("cannot rename {} to {}: {e}", from.display(), to.display()))
+    fs::rename(from, to).map_err(|e| format!("cannot rename {} to {}: {e}", from.display(), to.display()))
 }
 
 pub fn create_dir_all(dir: &Path) -> Result<()> {
@@ -159,11 +157,7 @@ pub fn split_flags(flags: &str) -> Vec<String> {
 /// "1m 05s" / "12.3s".
 pub fn fmt_duration(d: Duration) -> String {
     let secs = d.as_secs_f64();
-    if secs < 60.0 {
-        format!("{secs:.1}s")
-    } else {
-        format!("{}m {:02}s", d.as_secs() / 60, d.as_secs() % 60)
-    }
+    if secs < 60.0 { format!("{secs:.1}s") } else { format!("{}m {:02}s", d.as_secs() / 60, d.as_secs() % 60) }
 }
 
 #[cfg(test)]
