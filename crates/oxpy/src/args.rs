@@ -30,26 +30,35 @@ pub struct Params {
     pub minkw: usize,
 }
 
-/// Where an argument came from, for converters' error messages.
+/// Which parameter an argument was passed for, for converters' error
+/// messages (two words: cheap to pass on every call).
 #[derive(Clone, Copy)]
 pub struct ArgCtx {
-    /// The function's name.
-    pub fname: &'static str,
-    /// The parameter's name.
-    pub name: &'static str,
-    /// 1-based position.
-    pub pos: usize,
-    /// Whether the parameter may be passed by keyword (clinic then names it
-    /// "argument 'x'" in messages, else "argument N").
-    pub keyword: bool,
+    params: &'static Params,
+    index: usize,
 }
 
 impl ArgCtx {
+    /// The function's name.
+    pub fn fname(&self) -> &'static str {
+        self.params.fname
+    }
+
+    /// The parameter's name.
+    pub fn name(&self) -> &'static str {
+        self.params.names[self.index]
+    }
+
     /// Clinic's `_PyArg_BadArgument`: `TypeError: f() argument 1 must be
-    /// <expected>, not <type>`.
+    /// <expected>, not <type>` (parameters that may be passed by keyword are
+    /// named: "argument 'data'").
     #[cold]
     pub fn bad_argument(&self, expected: &str, arg: Borrowed<'_, '_, PyAny>) -> Raised {
-        let display = if self.keyword { format!("argument '{}'", self.name) } else { format!("argument {}", self.pos) };
+        let display = if self.index >= self.params.posonly {
+            format!("argument '{}'", self.name())
+        } else {
+            format!("argument {}", self.index + 1)
+        };
         let got = if arg.as_ptr() == none_ptr() {
             "None".to_string()
         } else {
@@ -57,7 +66,13 @@ impl ArgCtx {
         };
         TypeError::raise(
             arg.py(),
-            &format!("{}() {} must be {}, not {}", c_truncate(self.fname, 200), display, c_truncate(expected, 50), got),
+            &format!(
+                "{}() {} must be {}, not {}",
+                c_truncate(self.fname(), 200),
+                display,
+                c_truncate(expected, 50),
+                got
+            ),
         )
     }
 }
@@ -69,8 +84,9 @@ fn none_ptr() -> *mut pyo3_ffi::PyObject {
 
 impl Params {
     /// The context of parameter `i` (0-based).
+    #[inline(always)]
     pub const fn ctx(&'static self, i: usize) -> ArgCtx {
-        ArgCtx { fname: self.fname, name: self.names[i], pos: i + 1, keyword: i >= self.posonly }
+        ArgCtx { params: self, index: i }
     }
 
     fn fname(&self) -> std::borrow::Cow<'_, str> {
@@ -299,7 +315,7 @@ impl<'a, 'py> FromArg<'a, 'py> for i32 {
 
 /// Clinic `Py_buffer`: a C-contiguous read-only buffer.
 impl<'a, 'py> FromArg<'a, 'py> for Buffer<'py> {
-    #[inline]
+    #[inline(always)]
     fn from_arg(arg: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
         Buffer::get(arg, ctx)
     }
@@ -307,7 +323,7 @@ impl<'a, 'py> FromArg<'a, 'py> for Buffer<'py> {
 
 /// binascii's `ascii_buffer_converter`: an ASCII str or a buffer.
 impl<'a, 'py> FromArg<'a, 'py> for AsciiBuffer<'a, 'py> {
-    #[inline]
+    #[inline(always)]
     fn from_arg(arg: Borrowed<'a, 'py, PyAny>, _ctx: &ArgCtx) -> PyResult<Self> {
         AsciiBuffer::get(arg)
     }

@@ -34,7 +34,7 @@ enum Inner<'py> {
 impl<'py> Buffer<'py> {
     /// `PyObject_GetBuffer(obj, PyBUF_SIMPLE)` (CPython's own `TypeError` /
     /// `BufferError` on failure), then clinic's contiguity check.
-    #[inline]
+    #[inline(always)]
     pub fn get(obj: Borrowed<'_, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
         let buf = Self::get_simple(obj)?;
         if !buf.is_c_contiguous() {
@@ -43,7 +43,7 @@ impl<'py> Buffer<'py> {
         Ok(buf)
     }
 
-    #[inline]
+    #[inline(always)]
     fn get_simple(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
             // SAFETY: the object's type is exactly bytes.
@@ -59,7 +59,7 @@ impl<'py> Buffer<'py> {
         Ok(Buffer { inner: Inner::View(view, PhantomData) })
     }
 
-    #[inline]
+    #[inline(always)]
     fn is_c_contiguous(&self) -> bool {
         match &self.inner {
             Inner::Bytes(_) => true,
@@ -120,6 +120,7 @@ pub enum AsciiBuffer<'a, 'py> {
 
 impl<'a, 'py> AsciiBuffer<'a, 'py> {
     /// Accepts what C's `ascii_buffer_converter` accepts, with its messages.
+    #[inline(always)]
     pub fn get(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
         if let Some(s) = obj.downcast::<PyStr>() {

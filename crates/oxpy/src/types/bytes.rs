@@ -22,6 +22,7 @@ unsafe extern "C" {
     fn _PyBytes_Resize(bytes: *mut *mut ffi::PyObject, newsize: ffi::Py_ssize_t) -> std::ffi::c_int;
 }
 
+#[inline(always)]
 fn to_ssize(py: Python<'_>, len: usize) -> PyResult<ffi::Py_ssize_t> {
     ffi::Py_ssize_t::try_from(len).map_err(|_| OverflowError::raise(py, "byte string is too large"))
 }
