@@ -1,12 +1,14 @@
 //! `b2a_base64` / `a2b_base64`.
 //!
-//! Encoding is `base64-simd`. Decoding emulates C's state machine exactly
-//! (lenient skipping of non-alphabet bytes, its padding rules, `strict_mode`),
-//! but hands every run of plain alphabet characters whose state is a clean
-//! quad boundary to `base64-simd`: in lenient mode line breaks (`\r`, `\n`)
-//! are squeezed out into a stack buffer first (C skips them anyway), so
-//! MIME-style input also takes the SIMD path. The final quad, and any chunk
-//! SIMD rejects, is decoded by the scalar emulation.
+//! Encoding is `base64-simd` (AVX2/SSSE3, chosen at run time). Decoding
+//! emulates C's state machine exactly (lenient skipping of non-alphabet
+//! bytes, its padding rules, non-zero trailing bits dropped, `strict_mode`),
+//! but whenever the state is at a quad boundary it first offers the input to
+//! `base64-simd`, which accepts only plain alphabet characters (no `=`). In
+//! lenient mode, line breaks (`\r`, `\n`, which C skips) are squeezed out
+//! into a scratch buffer first, so MIME-style input takes the SIMD path too.
+//! The last quad (where padding lives) and any chunk SIMD rejects go through
+//! the scalar emulation, so results and errors are C's byte for byte.
 
 use crate::{Error, PyVersion};
 use base64_simd::{AsOut, STANDARD, STANDARD_NO_PAD};
@@ -15,14 +17,17 @@ const PAD: u8 = b'=';
 /// Marks a byte outside the base64 alphabet in [`DECODE`].
 const INVALID: u8 = 0xff;
 /// Characters gathered per SIMD call when squeezing out line breaks.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 16 * 1024;
+/// Fixed copy size for predicted lines in [`gather`] (covers 64- and 76-char
+/// lines); the scratch buffer has this much room past CHUNK.
+const SLACK: usize = 96;
 /// Longest run decoded by one SIMD call without squeezing (bounds the
 /// scalar redo when SIMD rejects a run).
 const DIRECT_MAX: usize = 64 * 1024;
 /// Inputs shorter than this skip the SIMD machinery.
 const SIMD_MIN: usize = 64;
 
-const DECODE: [u8; 256] = {
+static DECODE: [u8; 256] = {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut t = [INVALID; 256];
     let mut i = 0;
@@ -55,7 +60,9 @@ pub fn encode_into(data: &[u8], newline: bool, out: &mut [u8]) {
     if out.len() != len {
         return;
     }
-    let (body, nl) = out.split_at_mut(len - usize::from(newline));
+    let Some((body, nl)) = out.split_at_mut_checked(len - usize::from(newline)) else {
+        return;
+    };
     let _ = STANDARD.encode(data, body.as_out());
     if let Some(b) = nl.first_mut() {
         *b = b'\n';
@@ -80,12 +87,7 @@ pub fn decoded_max_len(n: usize) -> usize {
 /// 4", and in strict mode "Leading padding not allowed", "Excess padding not
 /// allowed" (3.13+), "Excess data after padding", "Discontinuous padding not
 /// allowed", "Only base64 data is allowed".
-pub fn decode_into(
-    data: &[u8],
-    strict: bool,
-    version: PyVersion,
-    out: &mut [u8],
-) -> Result<usize, Error> {
+pub fn decode_into(data: &[u8], strict: bool, version: PyVersion, out: &mut [u8]) -> Result<usize, Error> {
     if strict && data.first() == Some(&PAD) {
         return Err(Error::new("Leading padding not allowed"));
     }
@@ -102,12 +104,7 @@ pub fn decode_into(
 
 /// The scalar reference: C's algorithm with no SIMD (for tests and
 /// differential checks; [`decode_into`] must give identical results).
-pub fn decode_scalar(
-    data: &[u8],
-    strict: bool,
-    version: PyVersion,
-    out: &mut [u8],
-) -> Result<usize, Error> {
+pub fn decode_scalar(data: &[u8], strict: bool, version: PyVersion, out: &mut [u8]) -> Result<usize, Error> {
     if strict && data.first() == Some(&PAD) {
         return Err(Error::new("Leading padding not allowed"));
     }
@@ -138,20 +135,13 @@ struct Decoder {
 
 impl Decoder {
     fn new(strict: bool, excess_padding_check: bool) -> Self {
-        Decoder {
-            strict,
-            excess_padding_check,
-            quad_pos: 0,
-            leftchar: 0,
-            pads: 0,
-            padding_started: false,
-            written: 0,
-        }
+        Decoder { strict, excess_padding_check, quad_pos: 0, leftchar: 0, pads: 0, padding_started: false, written: 0 }
     }
 
-    /// At a quad boundary with no padding seen: SIMD may take over.
+    /// At a quad boundary (with no padding seen, in strict mode): the state
+    /// is the initial one, so SIMD may take over.
     fn is_clean(&self) -> bool {
-        self.quad_pos == 0 && !self.padding_started
+        self.quad_pos == 0 && !(self.strict && self.padding_started)
     }
 
     fn put(&mut self, out: &mut [u8], b: u8) {
@@ -163,17 +153,24 @@ impl Decoder {
 
     /// Runs C's loop over `data[start..end]`; positions are absolute because
     /// strict mode looks at whether more input follows a pad sequence.
-    fn run(
-        &mut self,
-        data: &[u8],
-        start: usize,
-        end: usize,
-        out: &mut [u8],
-    ) -> Result<Step, Error> {
+    fn run(&mut self, data: &[u8], start: usize, end: usize, out: &mut [u8]) -> Result<Step, Error> {
         let Some(range) = data.get(start..end) else {
             return Ok(Step::More);
         };
-        for (k, &c) in range.iter().enumerate() {
+        let mut k = 0;
+        while let Some(&c) = range.get(k) {
+            // Whole quads of alphabet characters at a quad boundary.
+            if self.is_clean() {
+                let quads =
+                    decode_quads(range.get(k..).unwrap_or_default(), out.get_mut(self.written..).unwrap_or_default());
+                if quads > 0 {
+                    k += quads * 4;
+                    self.written += quads * 3;
+                    self.pads = 0;
+                    continue;
+                }
+            }
+            k += 1;
             if c == PAD {
                 self.padding_started = true;
                 if self.strict && self.excess_padding_check && self.quad_pos == 0 {
@@ -182,7 +179,7 @@ impl Decoder {
                 if self.quad_pos >= 2 {
                     self.pads += 1;
                     if self.quad_pos + self.pads >= 4 {
-                        if self.strict && start + k + 1 < data.len() {
+                        if self.strict && start + k < data.len() {
                             return Err(Error::new("Excess data after padding"));
                         }
                         return Ok(Step::Done);
@@ -243,6 +240,25 @@ impl Decoder {
     }
 }
 
+/// Decodes leading quads of alphabet characters; returns how many.
+fn decode_quads(src: &[u8], dst: &mut [u8]) -> usize {
+    let mut n = 0;
+    for (q, o) in src.chunks_exact(4).zip(dst.chunks_exact_mut(3)) {
+        let [a, b, c, d] = q else { break };
+        let [a, b, c, d] = [a, b, c, d].map(|&x| DECODE[usize::from(x)]);
+        if (a | b | c | d) >= 64 {
+            break;
+        }
+        if let [x, y, z] = o {
+            *x = (a << 2) | (b >> 4);
+            *y = (b << 4) | (c >> 2);
+            *z = (c << 6) | d;
+        }
+        n += 1;
+    }
+    n
+}
+
 /// Start of the last 4 bytes that are not line breaks (or of the last 4
 /// bytes in strict mode): the padding lives there, so SIMD stops before it.
 fn tail_start(data: &[u8], skip_breaks: bool) -> usize {
@@ -262,11 +278,7 @@ fn tail_start(data: &[u8], skip_breaks: bool) -> usize {
 /// decoder's output position; `false` if SIMD rejects it.
 fn simd_block(dec: &mut Decoder, src: &[u8], out: &mut [u8]) -> bool {
     let n = src.len() / 4 * 3;
-    let Some(dst) = dec
-        .written
-        .checked_add(n)
-        .and_then(|end| out.get_mut(dec.written..end))
-    else {
+    let Some(dst) = dec.written.checked_add(n).and_then(|end| out.get_mut(dec.written..end)) else {
         return false;
     };
     if STANDARD_NO_PAD.decode(src, dst.as_out()).is_err() {
@@ -281,52 +293,51 @@ fn simd_block(dec: &mut Decoder, src: &[u8], out: &mut [u8]) -> bool {
 fn fast_decode(dec: &mut Decoder, data: &[u8], out: &mut [u8]) -> Result<Option<usize>, Error> {
     let lenient = !dec.strict;
     let limit = tail_start(data, lenient);
-    let mut scratch = [0u8; CHUNK];
+    // Allocated on first use: most input never needs squeezing.
+    let mut scratch = Vec::new();
     let mut i = 0;
     while i < limit {
         let region = data.get(i..limit).unwrap_or_default();
         if !dec.is_clean() {
-            // Scalar up to the end of the current line (or a chunk).
-            let len = memchr::memchr(b'\n', region).map_or(region.len(), |p| p + 1);
-            let end = i + len.clamp(1, CHUNK);
+            // Byte by byte to the next quad boundary, where SIMD can resume.
+            if let Step::Done = dec.run(data, i, i + 1, out)? {
+                return Ok(Some(dec.written));
+            }
+            i += 1;
+            continue;
+        }
+        // Optimistically decode a window in place (no line breaks in it).
+        let window = region.get(..DIRECT_MAX).unwrap_or(region);
+        let n = window.len() / 4 * 4;
+        if n >= 4 && simd_block(dec, window.get(..n).unwrap_or_default(), out) {
+            i += n;
+            continue;
+        }
+        if lenient && memchr::memchr2(b'\n', b'\r', window).is_some() {
+            // Squeeze line breaks out of up to CHUNK characters.
+            if scratch.is_empty() {
+                scratch = vec![0; region.len().min(CHUNK) + SLACK];
+            }
+            let g = gather(region, &mut scratch);
+            let q = g.filled / 4 * 4;
+            let rem = g.filled - q;
+            if q >= 4 && rem <= g.last_run {
+                // Give the bytes after the last full quad back to the input.
+                let end = i + if rem == 0 { g.consumed } else { g.last_end - rem };
+                if end > i && simd_block(dec, scratch.get(..q).unwrap_or_default(), out) {
+                    i = end;
+                    continue;
+                }
+            }
+            let end = i + g.consumed.max(1);
             if let Step::Done = dec.run(data, i, end, out)? {
                 return Ok(Some(dec.written));
             }
             i = end;
             continue;
         }
-        let first_break = if lenient {
-            memchr::memchr2(b'\n', b'\r', region).unwrap_or(region.len())
-        } else {
-            region.len()
-        };
-        if first_break >= CHUNK || first_break == region.len() {
-            // A long run without line breaks: decode it in place.
-            let run = first_break.min(DIRECT_MAX);
-            let n = run / 4 * 4;
-            if n >= 4 && simd_block(dec, region.get(..n).unwrap_or_default(), out) {
-                i += n;
-                continue;
-            }
-            let end = i + run.max(1);
-            if let Step::Done = dec.run(data, i, end, out)? {
-                return Ok(Some(dec.written));
-            }
-            i = end;
-            continue;
-        }
-        // Squeeze line breaks out of up to CHUNK characters.
-        let (filled, consumed, last_run) = gather(region, &mut scratch);
-        let q = filled / 4 * 4;
-        let rem = filled - q;
-        if q >= 4 && rem <= last_run {
-            let end = i + consumed_before_tail(region, consumed, rem);
-            if end > i && simd_block(dec, scratch.get(..q).unwrap_or_default(), out) {
-                i = end;
-                continue;
-            }
-        }
-        let end = i + consumed.max(1);
+        // SIMD rejected the window: C's loop over it.
+        let end = i + window.len().max(1);
         if let Step::Done = dec.run(data, i, end, out)? {
             return Ok(Some(dec.written));
         }
@@ -338,47 +349,57 @@ fn fast_decode(dec: &mut Decoder, data: &[u8], out: &mut [u8]) -> Result<Option<
     Ok(None)
 }
 
-/// Copies the non-line-break bytes of `region` into `scratch` until it is
-/// full or `region` ends. Returns (bytes copied, bytes of `region` consumed,
-/// length of the last run copied).
-fn gather(region: &[u8], scratch: &mut [u8; CHUNK]) -> (usize, usize, usize) {
-    let mut filled = 0;
-    let mut pos = 0;
-    let mut last_run = 0;
-    while filled < CHUNK && pos < region.len() {
-        let rest = region.get(pos..).unwrap_or_default();
-        let run = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
-        let take = run.min(CHUNK - filled);
-        if take > 0 {
-            if let (Some(dst), Some(src)) =
-                (scratch.get_mut(filled..filled + take), rest.get(..take))
-            {
-                dst.copy_from_slice(src);
-            }
-            filled += take;
-            last_run = take;
-        }
-        pos += take;
-        if take == run {
-            // Skip the line break(s).
-            while matches!(region.get(pos), Some(b'\n' | b'\r')) {
-                pos += 1;
-            }
-        }
-    }
-    (filled, pos, last_run)
+fn is_break(c: Option<&u8>) -> bool {
+    matches!(c, Some(b'\n' | b'\r'))
 }
 
-/// Position in `region` right after the last full quad, given that the last
-/// `rem` copied bytes (all in the last run) are given back.
-fn consumed_before_tail(region: &[u8], consumed: usize, rem: usize) -> usize {
-    if rem == 0 {
-        return consumed;
+/// What [`gather`] did.
+struct Gathered {
+    /// Bytes copied to the scratch buffer.
+    filled: usize,
+    /// Bytes of the region consumed (copied, or skipped line breaks).
+    consumed: usize,
+    /// Length of the last run copied, which ends at `last_end` in the region.
+    last_run: usize,
+    last_end: usize,
+}
+
+/// Copies `region` into `scratch` without its line breaks until it is full
+/// (but for SLACK bytes) or `region` ends; every run copied is a contiguous
+/// part of `region`, and only line breaks are skipped.
+///
+/// A line as long as the previous one is predicted to be break-free and
+/// copied as a fixed SLACK-byte block, which makes MIME-style input cheap to
+/// squeeze; a wrong guess only puts a line break into the scratch buffer,
+/// which the SIMD decoder then rejects.
+fn gather(region: &[u8], scratch: &mut [u8]) -> Gathered {
+    let chunk = scratch.len().saturating_sub(SLACK) / 4 * 4;
+    let mut g = Gathered { filled: 0, consumed: 0, last_run: 0, last_end: 0 };
+    let mut line = 0;
+    while g.filled < chunk && g.consumed < region.len() {
+        let rest = region.get(g.consumed..).unwrap_or_default();
+        let predicted =
+            line > 0 && is_break(rest.get(line)) && !is_break(rest.get(line - 1)) && !is_break(rest.first());
+        let run = if predicted { line } else { memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len()) };
+        let take = run.min(chunk - g.filled);
+        if take > 0 {
+            let block = (rest.get(..SLACK), scratch.get_mut(g.filled..g.filled + SLACK));
+            if let (true, (Some(src), Some(dst))) = (take <= SLACK, block) {
+                dst.copy_from_slice(src);
+            } else if let (Some(src), Some(dst)) = (rest.get(..take), scratch.get_mut(g.filled..g.filled + take)) {
+                dst.copy_from_slice(src);
+            }
+            g.filled += take;
+            g.last_run = take;
+            g.last_end = g.consumed + take;
+        }
+        g.consumed += take;
+        if take == run {
+            line = run.min(SLACK);
+            while is_break(region.get(g.consumed)) {
+                g.consumed += 1;
+            }
+        }
     }
-    // Walk back over trailing line breaks to the end of the last run.
-    let mut end = consumed;
-    while end > 0 && matches!(region.get(end - 1), Some(b'\n' | b'\r')) {
-        end -= 1;
-    }
-    end.saturating_sub(rem)
+    g
 }

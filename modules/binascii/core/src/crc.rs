@@ -12,18 +12,14 @@ pub fn crc32(data: &[u8], crc: u32) -> u32 {
 const SLICES: usize = 8;
 
 /// `TABLES[k][b]`: the CRC contribution of byte `b` followed by `k` zero bytes.
-const TABLES: [[u16; 256]; SLICES] = {
+static TABLES: [[u16; 256]; SLICES] = {
     let mut t = [[0u16; 256]; SLICES];
     let mut b = 0;
     while b < 256 {
         let mut crc = (b as u16) << 8;
         let mut bit = 0;
         while bit < 8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            };
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
             bit += 1;
         }
         t[0][b] = crc;

@@ -6,7 +6,7 @@ use crate::Error;
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Both lowercase hex digits of every byte.
-const PAIRS: [[u8; 2]; 256] = {
+static PAIRS: [[u8; 2]; 256] = {
     let mut t = [[0u8; 2]; 256];
     let mut i = 0;
     while i < 256 {
@@ -32,16 +32,8 @@ fn group(n: usize, sep: Option<u8>, bytes_per_sep: i64) -> u64 {
 /// `None` where C raises `MemoryError` (`_Py_strhex`'s bound near
 /// `isize::MAX / 2`).
 pub fn encoded_len(n: usize, sep: Option<u8>, bytes_per_sep: i64) -> Option<usize> {
-    let abs = if sep.is_some() {
-        bytes_per_sep.unsigned_abs()
-    } else {
-        0
-    };
-    let seps = if abs != 0 && n > 0 {
-        usize::try_from((n as u64 - 1) / abs).ok()?
-    } else {
-        0
-    };
+    let abs = if sep.is_some() { bytes_per_sep.unsigned_abs() } else { 0 };
+    let seps = if abs != 0 && n > 0 { usize::try_from((n as u64 - 1) / abs).ok()? } else { 0 };
     let limit = (isize::MAX as usize / 2).checked_sub(seps)?;
     if n >= limit {
         return None;
@@ -54,9 +46,7 @@ fn plain(data: &[u8], out: &mut [u8]) {
     if data.len() >= SIMD_MIN && faster_hex::hex_encode(data, out).is_ok() {
         return;
     }
-    for (pair, &b) in out.chunks_exact_mut(2).zip(data) {
-        pair.copy_from_slice(&PAIRS[usize::from(b)]);
-    }
+    table(data, out);
 }
 
 /// `hexlify(data, sep, bytes_per_sep)` into `out` (`out.len() ==
@@ -73,31 +63,65 @@ pub fn encode_into(data: &[u8], sep: Option<u8>, bytes_per_sep: i64, out: &mut [
     if g == 0 {
         return plain(data, out);
     }
-    // Size of the first group: full from the left, the remainder from the right.
-    let first = if bytes_per_sep < 0 {
-        g
-    } else {
-        (data.len() - 1) % g + 1
-    };
-    let (head, rest) = data.split_at(first.min(data.len()));
-    let (out_head, mut out_rest) = out.split_at_mut(first.min(data.len()) * 2);
-    plain(head, out_head);
-    if g == 1 {
-        for (dst, &b) in out_rest.chunks_exact_mut(3).zip(rest) {
-            let [hi, lo] = PAIRS[usize::from(b)];
-            dst.copy_from_slice(&[sep, hi, lo]);
-        }
+    // The split into a head, full groups (each preceded by `sep`) and a tail.
+    let n = data.len();
+    let (head_len, tail_len) = if bytes_per_sep < 0 { (g, (n - g) % g) } else { ((n - 1) % g + 1, 0) };
+    let out_tail_len = if tail_len == 0 { 0 } else { 2 * tail_len + 1 };
+    // The lengths match (`out.len()` was checked), so the splits succeed.
+    let Some(((head, rest), (out_head, out_rest))) =
+        data.split_at_checked(head_len).zip(out.split_at_mut_checked(head_len * 2))
+    else {
         return;
+    };
+    let Some(((body, tail), (out_body, out_tail))) = rest
+        .split_at_checked(rest.len().saturating_sub(tail_len))
+        .zip(out_rest.split_at_mut_checked(out_rest.len().saturating_sub(out_tail_len)))
+    else {
+        return;
+    };
+    plain(head, out_head);
+    match g {
+        1 => sep_groups::<1>(body, sep, out_body),
+        2 => sep_groups::<2>(body, sep, out_body),
+        3 => sep_groups::<3>(body, sep, out_body),
+        4 => sep_groups::<4>(body, sep, out_body),
+        8 => sep_groups::<8>(body, sep, out_body),
+        _ => {
+            for (chunk, dst) in body.chunks_exact(g).zip(out_body.chunks_exact_mut(2 * g + 1)) {
+                sep_group(chunk, sep, dst);
+            }
+        }
     }
-    for chunk in rest.chunks(g) {
-        let Some((s, tail)) = out_rest.split_first_mut() else {
-            return;
-        };
-        *s = sep;
-        let (dst, tail) = tail.split_at_mut((chunk.len() * 2).min(tail.len()));
-        plain(chunk, dst);
-        out_rest = tail;
+    sep_group(tail, sep, out_tail);
+}
+
+/// Full groups of `G` bytes, each as `sep` and hex (unrolled per `G`).
+fn sep_groups<const G: usize>(body: &[u8], sep: u8, out: &mut [u8]) {
+    for (chunk, dst) in body.chunks_exact(G).zip(out.chunks_exact_mut(2 * G + 1)) {
+        if let Some((s, hex)) = dst.split_first_mut() {
+            *s = sep;
+            table(chunk, hex);
+        }
     }
+}
+
+/// Table-driven hex of `src` into `dst` (`2 * src.len()` bytes).
+fn table(src: &[u8], dst: &mut [u8]) {
+    for (pair, &b) in dst.chunks_exact_mut(2).zip(src) {
+        if let [hi, lo] = pair {
+            [*hi, *lo] = PAIRS[usize::from(b)];
+        }
+    }
+}
+
+/// `sep` followed by the hex of `chunk`, into `dst` (`2 * chunk.len() + 1`
+/// bytes); nothing for an empty `chunk`.
+fn sep_group(chunk: &[u8], sep: u8, dst: &mut [u8]) {
+    let Some((s, dst)) = dst.split_first_mut() else {
+        return;
+    };
+    *s = sep;
+    plain(chunk, dst);
 }
 
 /// Output length of `unhexlify` for `n` input bytes (when `n` is even).
@@ -141,10 +165,7 @@ pub fn decode_scalar(data: &[u8], out: &mut [u8]) -> Result<(), Error> {
     }
     let mut out = out.iter_mut();
     for pair in data.chunks_exact(2) {
-        let (Some(hi), Some(lo)) = (
-            pair.first().copied().and_then(digit),
-            pair.get(1).copied().and_then(digit),
-        ) else {
+        let (Some(hi), Some(lo)) = (pair.first().copied().and_then(digit), pair.get(1).copied().and_then(digit)) else {
             return Err(Error::new("Non-hexadecimal digit found"));
         };
         if let Some(o) = out.next() {

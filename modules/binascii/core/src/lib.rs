@@ -31,6 +31,12 @@
 //!
 //! Errors that C raises as `binascii.Error` are [`Error`]; a length function
 //! returning `None` means C raises `MemoryError` (sizes near `isize::MAX`).
+//! `crc32`/`crc_hqx` cannot fail. Behaviour that differs between CPython
+//! versions takes a [`PyVersion`] (only `a2b_base64` in strict mode).
+//!
+//! Argument conversion stays in the glue: e.g. `crc_hqx`'s and `crc32`'s
+//! `crc` arrive as C's `unsigned int` (taken bitwise), `hexlify`'s
+//! `bytes_per_sep` within C's `int` range.
 #![forbid(unsafe_code)]
 
 use std::borrow::Cow;
