@@ -111,8 +111,13 @@ def main():
     parser.add_argument("--module", required=True, help="the oxpy module, e.g. binascii")
     parser.add_argument("--mode", required=True, choices=["overlay", "builtin"])
     parser.add_argument("--overlay", help="overlay directory (overlay mode)")
+    parser.add_argument("--memlimit", default="5G",
+                        help="memory the bigmem tests may use, as regrtest's -M (default 5G; 0 skips them)")
     parser.add_argument("tests", nargs="+", help="CPython test modules, e.g. test_binascii")
     args = parser.parse_args()
+    if args.memlimit != "0":
+        import test.support
+        test.support.set_memlimit(args.memlimit)
     if args.mode == "overlay" and not args.overlay:
         parser.error("--overlay is required in overlay mode")
     if args.overlay:

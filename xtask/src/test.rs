@@ -65,9 +65,21 @@ pub fn run(root: &Path, opts: &Options) -> Result<bool> {
             }
         };
         rows.push(Row::new("build", py, "-", None, true, t, ""));
+        let t = Instant::now();
+        let deps = match test_deps(root, py) {
+            Ok(dir) => {
+                rows.push(Row::new("test deps", py, "-", None, true, t, ""));
+                Some(dir)
+            }
+            Err(e) => {
+                eprintln!("xtask: error: {e}");
+                rows.push(Row::new("test deps", py, "-", None, false, t, &e));
+                None
+            }
+        };
         for module in &built.modules {
             for mode in [Mode::Overlay, Mode::Interpreter] {
-                rows.push(conformance(root, py, &built, module, mode));
+                rows.push(conformance(root, py, &built, deps.as_deref(), module, mode));
             }
             if diff_script(root, module).is_file() {
                 rows.push(differential(root, py, &built, module, opts.diff_time));
@@ -174,8 +186,30 @@ enum Mode {
     Interpreter,
 }
 
-/// Runs `conformance/<module>.txt` with the Rust module active.
-fn conformance(root: &Path, py: &Python, built: &Built, module: &str, mode: Mode) -> Row {
+/// Third-party packages that CPython's test files use when present
+/// (test_binascii's property tests need hypothesis on 3.13; without it they
+/// are skipped). Installed once per Python into `target/pydeps/<tag>`.
+const TEST_DEPS: &[&str] = &["hypothesis"];
+
+fn test_deps(root: &Path, py: &Python) -> Result<std::path::PathBuf> {
+    let dir = root.join("target/pydeps").join(py.tag());
+    let stamp = dir.join(".oxpy-installed");
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == TEST_DEPS.join(" ")) {
+        return Ok(dir);
+    }
+    println!("== installing test dependencies for Python {}: {}", py.full_version(), TEST_DEPS.join(" "));
+    let mut cmd = Command::new(&py.exe);
+    cmd.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "--target"])
+        .arg(&dir)
+        .args(TEST_DEPS);
+    crate::util::output_checked(&mut cmd, "pip install of the test dependencies")?;
+    std::fs::write(&stamp, TEST_DEPS.join(" ")).map_err(|e| format!("{}: {e}", stamp.display()))?;
+    Ok(dir)
+}
+
+/// Runs `conformance/<module>.txt` with the Rust module active (and the test
+/// dependencies importable, after it).
+fn conformance(root: &Path, py: &Python, built: &Built, deps: Option<&Path>, module: &str, mode: Mode) -> Row {
     let t = Instant::now();
     let mode_name = match mode {
         Mode::Overlay => "overlay",
@@ -197,14 +231,21 @@ fn conformance(root: &Path, py: &Python, built: &Built, module: &str, mode: Mode
     };
     let mut cmd = Command::new(exe);
     cmd.arg(root.join("tests/python/run_conformance.py")).args(["--module", module]);
+    let mut path = Vec::new();
     match mode {
         Mode::Overlay => {
-            cmd.args(["--mode", "overlay", "--overlay"]).arg(&built.overlay).env("PYTHONPATH", &built.overlay);
+            cmd.args(["--mode", "overlay", "--overlay"]).arg(&built.overlay);
+            path.push(built.overlay.clone());
         }
         Mode::Interpreter => {
-            cmd.args(["--mode", "builtin"]).env_remove("PYTHONPATH");
+            cmd.args(["--mode", "builtin"]);
         }
     }
+    path.extend(deps.map(Path::to_path_buf));
+    match std::env::join_paths(&path) {
+        Ok(p) if !path.is_empty() => cmd.env("PYTHONPATH", p),
+        _ => cmd.env_remove("PYTHONPATH"),
+    };
     cmd.arg("--").args(&tests);
     let (ok, counts, note) = run_result_script(&mut cmd, SUITE_TIMEOUT);
     row(counts, ok, &note)
