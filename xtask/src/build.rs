@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::UNIX_EPOCH;
 
-use crate::json::Json;
+use crate::json::{self, Json};
 use crate::pythons::Python;
 use crate::util::{
     Result, cargo, create_dir_all, display_cmd, output_checked, split_flags, tmp_path, write_if_changed,
@@ -115,12 +115,12 @@ fn parse_cargo_messages(stdout: &str) -> Result<RustLibs> {
         }
     };
     for line in stdout.lines().filter(|l| l.starts_with('{')) {
-        let msg = Json::parse(line)?;
+        let msg = json::parse(line)?;
         match msg.get("reason").and_then(Json::as_str) {
             Some("compiler-artifact") => {
                 let name = msg.get("target").and_then(|t| t.get("name")).and_then(Json::as_str);
                 if name == Some(LIB_NAME) {
-                    for file in msg.get("filenames").map(Json::strings).into_iter().flatten() {
+                    for file in msg.get("filenames").map(json::strings).into_iter().flatten() {
                         if file.ends_with(".so") {
                             cdylib = Some(PathBuf::from(file));
                         } else if file.ends_with(".a") {
@@ -130,13 +130,13 @@ fn parse_cargo_messages(stdout: &str) -> Result<RustLibs> {
                 }
             }
             Some("build-script-executed") => {
-                for path in msg.get("linked_paths").map(Json::strings).into_iter().flatten() {
+                for path in msg.get("linked_paths").map(json::strings).into_iter().flatten() {
                     let (kind, dir) = path.split_once('=').unwrap_or(("all", path));
                     if matches!(kind, "native" | "all") {
                         add(format!("-L{dir}"));
                     }
                 }
-                for lib in msg.get("linked_libs").map(Json::strings).into_iter().flatten() {
+                for lib in msg.get("linked_libs").map(json::strings).into_iter().flatten() {
                     let (kind, name) = lib.split_once('=').unwrap_or(("dylib", lib));
                     let name = name.split(':').next().unwrap_or(name);
                     // Static libraries are already inside our staticlib; and the
@@ -318,13 +318,13 @@ fn check_interpreter(exe: &Path, py: &Python, modules: &[String]) -> Result<()> 
     );
     let what = format!("starting the linked interpreter {}", exe.display());
     let text = output_checked(Command::new(exe).args(["-I", "-c", &script]), &what)?;
-    let json = Json::parse(text.trim()).map_err(|e| format!("{what}: {e}"))?;
-    let missing: Vec<&str> = json.get("missing").map(Json::strings).into_iter().flatten().collect();
+    let json = json::parse(text.trim()).map_err(|e| format!("{what}: {e}"))?;
+    let missing: Vec<&str> = json.get("missing").map(json::strings).into_iter().flatten().collect();
     if !missing.is_empty() {
         return Err(format!("{what}: modules not built in: {}", missing.join(", ")));
     }
     let version: Vec<u64> =
-        json.get("version").map(Json::as_array).unwrap_or_default().iter().filter_map(Json::as_u64).collect();
+        json.get("version").map(json::array).unwrap_or_default().iter().filter_map(Json::as_u64).collect();
     let expected = [py.version.0, py.version.1, py.version.2].map(u64::from);
     if version != expected {
         return Err(format!("{what}: it reports version {version:?}, expected {expected:?}"));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::json::Json;
+use crate::json::{self, Json};
 use crate::util::{Result, output_checked};
 
 /// The Python versions oxpy supports (major 3).
@@ -60,14 +60,14 @@ impl Python {
         );
         let what = format!("querying the Python `{}`", exe.display());
         let text = output_checked(Command::new(exe).args(["-I", "-S", "-c", &script]), &what)?;
-        let json = Json::parse(text.trim()).map_err(|e| format!("{what}: {e}"))?;
+        let json = json::parse(text.trim()).map_err(|e| format!("{what}: {e}"))?;
         let implementation = json.get("implementation").and_then(Json::as_str).unwrap_or("?");
         if implementation != "cpython" {
             return Err(format!("{}: oxpy needs CPython, this is {implementation}", exe.display()));
         }
         let version: Vec<u32> = json
             .get("version")
-            .map(Json::as_array)
+            .map(json::array)
             .unwrap_or_default()
             .iter()
             .filter_map(|v| v.as_u64().map(|n| n as u32))

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, Built};
-use crate::json::Json;
+use crate::json::{self, Json};
 use crate::pythons::{self, Python};
 use crate::util::{Result, cargo, fmt_duration, run_tee};
 
@@ -289,7 +289,7 @@ fn run_result_script(cmd: &mut Command, timeout: Duration) -> (bool, Option<Coun
         .lines()
         .rev()
         .find_map(|l| l.strip_prefix(RESULT_PREFIX))
-        .and_then(|json| Json::parse(json).ok())
+        .and_then(|json| json::parse(json).ok())
         .and_then(|json| {
             let n = |k| json.get(k).and_then(Json::as_u64);
             Some(Counts { run: n("run")?, failed: n("failed")?, skipped: n("skipped")? })
