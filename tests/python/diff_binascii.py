@@ -56,6 +56,22 @@ class BytesSubclass(bytes):
     pass
 
 
+class StrSubclass(str):
+    pass
+
+
+class LenOneStr(str):
+    """A str that claims length 1 whatever it holds (C then reads its first
+    character unchecked)."""
+
+    def __len__(self):
+        return 1
+
+
+PARAM_VALUES["sep"] += [StrSubclass("-"), LenOneStr(""), LenOneStr("ab"), LenOneStr("\u20ac"),
+                        BytesSubclass(b"-")]
+
+
 class ByteArraySubclass(bytearray):
     pass
 

@@ -142,7 +142,7 @@ fn separator(sep: Option<Borrowed<'_, '_, PyAny>>) -> PyResult<Option<u8>> {
         return Err(ValueError::raise(py, "sep must be length 1."));
     }
     if let Some(s) = sep.downcast::<PyStr>() {
-        return match u8::try_from(s.char_at(0)?) {
+        return match u8::try_from(s.first_char()?) {
             Ok(c) => Ok(Some(c)),
             Err(_) => Err(ValueError::raise(py, "sep must be ASCII.")),
         };

@@ -50,12 +50,22 @@ impl<'a> Borrowed<'a, '_, PyStr> {
         }
     }
 
-    /// The code point at `index` (`PyUnicode_READ_CHAR`), if in range.
-    pub fn char_at(self, index: usize) -> PyResult<u32> {
-        // SAFETY: attached, live str; PyUnicode_ReadChar checks the index
-        // (IndexError) and readies the string.
-        let c = unsafe { ffi::PyUnicode_ReadChar(self.as_ptr(), index as ffi::Py_ssize_t) };
-        if c == u32::MAX { Err(Raised::already_set()) } else { Ok(c) }
+    /// The first code point, read as C's unchecked `PyUnicode_READ_CHAR(s,
+    /// 0)` does: 0 (the terminating NUL) for an empty string.
+    pub fn first_char(self) -> PyResult<u32> {
+        let p = self.as_ptr();
+        // SAFETY: attached, live str; once ready (PyUnicode_READY, a no-op
+        // since 3.12), its length is known and index 0 is in range when it
+        // is non-zero.
+        unsafe {
+            if ffi::PyUnicode_READY(p) != 0 {
+                return Err(Raised::already_set());
+            }
+            if ffi::PyUnicode_GET_LENGTH(p) == 0 {
+                return Ok(0);
+            }
+            Ok(ffi::PyUnicode_ReadChar(p, 0))
+        }
     }
 
     /// The text as UTF-8 (cached by CPython). Fails (`UnicodeEncodeError`)
