@@ -2,6 +2,8 @@
 
 use std::marker::PhantomData;
 
+use pyo3_ffi as ffi;
+
 /// Proof that the current thread is attached to the interpreter (holds the
 /// GIL) for the lifetime `'py`.
 ///
@@ -28,5 +30,30 @@ impl Python<'_> {
     pub(crate) unsafe fn with_attached<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
         // SAFETY: forwarded to the caller.
         f(unsafe { Self::assume_attached() })
+    }
+}
+
+impl Python<'_> {
+    /// Runs `f` detached from the interpreter (the GIL released), as C's
+    /// `Py_BEGIN_ALLOW_THREADS`, and re-attaches before returning (also if
+    /// `f` panics).
+    ///
+    /// `f` must be `Send`, so it cannot capture the token or any attached
+    /// handle (they are `!Send`): plain Rust data only, e.g. byte slices
+    /// borrowed from a buffer that outlives the call.
+    pub fn detach<T: Send>(&mut self, f: impl FnOnce() -> T + Send) -> T {
+        struct Reattach(*mut ffi::PyThreadState);
+        impl Drop for Reattach {
+            fn drop(&mut self) {
+                // SAFETY: restores the thread state saved below, on this
+                // thread, exactly once.
+                unsafe { ffi::PyEval_RestoreThread(self.0) }
+            }
+        }
+        // SAFETY: the token proves this thread is attached; we save its
+        // state and the guard restores it before any Python API is used
+        // again (nothing in `f` can use it: `f` is Send, the token is not).
+        let _reattach = Reattach(unsafe { ffi::PyEval_SaveThread() });
+        f()
     }
 }

@@ -188,3 +188,14 @@ fn panics_become_system_error() {
         assert_eq!(take_error(py), "SystemError: Rust code panicked: kaboom");
     });
 }
+
+#[test]
+fn detach_releases_and_reacquires() {
+    with_py(|mut py| {
+        // SAFETY: PyGILState_Check may be called from any thread.
+        let attached_inside = py.detach(|| unsafe { ffi::PyGILState_Check() });
+        assert_eq!(attached_inside, 0);
+        // Attached again: the API works.
+        assert_eq!(PyBytes::new(py, b"ok").unwrap().as_bytes(), b"ok");
+    });
+}
