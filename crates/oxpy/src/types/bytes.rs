@@ -2,19 +2,12 @@ use std::mem::MaybeUninit;
 
 use pyo3_ffi as ffi;
 
-use super::PyTypeInfo;
 use crate::err::exceptions::OverflowError;
 use crate::{Borrowed, Bound, PyResult, Python, Raised};
 
-/// `bytes`
-pub enum PyBytes {}
-
-impl PyTypeInfo for PyBytes {
-    #[inline]
-    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
-        // SAFETY: forwarded to the caller.
-        unsafe { ffi::PyBytes_Check(obj) != 0 }
-    }
+marker! {
+    /// `bytes`
+    PyBytes, PyBytes_Check
 }
 
 unsafe extern "C" {
@@ -56,44 +49,16 @@ impl PyBytes {
         max_len: usize,
         fill: impl FnOnce(&mut [u8]) -> PyResult<usize>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let ssize = to_ssize(py, max_len)?;
-        // SAFETY: attached. With a null source, PyBytes_FromStringAndSize
-        // returns a new, not yet shared object of `max_len` bytes (or, for 0,
-        // the empty singleton, into which nothing is written).
-        let obj = unsafe { ffi::PyBytes_FromStringAndSize(std::ptr::null(), ssize) };
-        if obj.is_null() {
-            return Err(Raised::already_set());
-        }
-        // SAFETY: `obj` is a fresh bytes object that nothing else references
-        // yet, so a unique mutable view of its `max_len` bytes is sound. The
-        // view ends before `obj` is resized, shared or dropped.
-        let buf = unsafe {
-            let data = ffi::PyBytes_AS_STRING(obj).cast_mut().cast::<u8>();
-            if max_len == 0 {
-                &mut [][..]
-            } else {
-                data.write_bytes(0, max_len);
-                std::slice::from_raw_parts_mut(data, max_len)
-            }
-        };
-        let mut obj_ref = obj;
-        let written = match fill(buf) {
-            Ok(n) => n.min(max_len),
-            Err(e) => {
-                // SAFETY: we own the reference.
-                unsafe { ffi::Py_DECREF(obj_ref) };
-                return Err(e);
-            }
-        };
-        if written < max_len {
-            // SAFETY: `obj_ref` is our unshared bytes object; on failure
-            // _PyBytes_Resize releases it, sets null and raises MemoryError.
-            if unsafe { _PyBytes_Resize(&mut obj_ref, written as ffi::Py_ssize_t) } != 0 {
-                return Err(Raised::already_set());
-            }
-        }
-        // SAFETY: `obj_ref` is a strong reference to a bytes object.
-        unsafe { Bound::from_owned_ptr_or_err(py, obj_ref) }
+        Self::new_uninit(py, max_len, |buf| {
+            // SAFETY: every byte is zeroed before the slice is viewed as
+            // initialised `u8`s (same layout as `MaybeUninit<u8>`).
+            let buf = unsafe {
+                buf.as_mut_ptr().write_bytes(0, buf.len());
+                &mut *(buf as *mut [MaybeUninit<u8>] as *mut [u8])
+            };
+            let written = fill(buf)?.min(buf.len());
+            Ok(&mut buf[..written])
+        })
     }
 }
 

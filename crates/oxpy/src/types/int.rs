@@ -2,19 +2,13 @@ use std::ffi::{c_int, c_long};
 
 use pyo3_ffi as ffi;
 
-use super::{PyAny, PyTypeInfo};
+use super::PyAny;
 use crate::err::exceptions::OverflowError;
 use crate::{Borrowed, Bound, PyResult, Python, Raised};
 
-/// `int`
-pub enum PyInt {}
-
-impl PyTypeInfo for PyInt {
-    #[inline]
-    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
-        // SAFETY: forwarded to the caller.
-        unsafe { ffi::PyLong_Check(obj) != 0 }
-    }
+marker! {
+    /// `int`
+    PyInt, PyLong_Check
 }
 
 impl PyInt {

@@ -4,6 +4,22 @@
 
 use pyo3_ffi as ffi;
 
+/// Declares a marker type whose instances `ffi::$check` recognises.
+macro_rules! marker {
+    ($(#[$doc:meta])* $name:ident, $check:ident) => {
+        $(#[$doc])*
+        pub enum $name {}
+
+        impl $crate::types::PyTypeInfo for $name {
+            #[inline]
+            unsafe fn is_type_of(obj: *mut pyo3_ffi::PyObject) -> bool {
+                // SAFETY: forwarded to the caller (attached, live object).
+                unsafe { pyo3_ffi::$check(obj) != 0 }
+            }
+        }
+    };
+}
+
 mod any;
 mod bytes;
 mod int;

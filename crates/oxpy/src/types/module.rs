@@ -2,20 +2,14 @@ use std::ffi::CStr;
 
 use pyo3_ffi as ffi;
 
-use super::{PyAny, PyTypeInfo};
+use super::PyAny;
 use crate::err::exceptions::SystemError;
 use crate::module::{DefinedBy, ModuleState};
 use crate::{Borrowed, Bound, PyResult, Raised};
 
-/// `module`
-pub enum PyModule {}
-
-impl PyTypeInfo for PyModule {
-    #[inline]
-    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
-        // SAFETY: forwarded to the caller.
-        unsafe { ffi::PyModule_Check(obj) != 0 }
-    }
+marker! {
+    /// `module`
+    PyModule, PyModule_Check
 }
 
 impl<'a, 'py> Borrowed<'a, 'py, PyModule> {

@@ -1,17 +1,10 @@
 use pyo3_ffi as ffi;
 
-use super::PyTypeInfo;
 use crate::{Borrowed, Bound, PyResult, Python, Raised};
 
-/// `str`
-pub enum PyStr {}
-
-impl PyTypeInfo for PyStr {
-    #[inline]
-    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
-        // SAFETY: forwarded to the caller.
-        unsafe { ffi::PyUnicode_Check(obj) != 0 }
-    }
+marker! {
+    /// `str`
+    PyStr, PyUnicode_Check
 }
 
 impl PyStr {

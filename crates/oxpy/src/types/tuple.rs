@@ -1,17 +1,11 @@
 use pyo3_ffi as ffi;
 
-use super::{PyAny, PyTypeInfo};
+use super::PyAny;
 use crate::Borrowed;
 
-/// `tuple`
-pub enum PyTuple {}
-
-impl PyTypeInfo for PyTuple {
-    #[inline]
-    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
-        // SAFETY: forwarded to the caller.
-        unsafe { ffi::PyTuple_Check(obj) != 0 }
-    }
+marker! {
+    /// `tuple`
+    PyTuple, PyTuple_Check
 }
 
 impl<'a, 'py> Borrowed<'a, 'py, PyTuple> {

@@ -3,18 +3,12 @@ use std::ptr::NonNull;
 
 use pyo3_ffi as ffi;
 
-use super::{PyAny, PyTypeInfo};
+use super::PyAny;
 use crate::{Borrowed, Bound, PyResult, Python};
 
-/// `type`
-pub enum PyType {}
-
-impl PyTypeInfo for PyType {
-    #[inline]
-    unsafe fn is_type_of(obj: *mut ffi::PyObject) -> bool {
-        // SAFETY: forwarded to the caller.
-        unsafe { ffi::PyType_Check(obj) != 0 }
-    }
+marker! {
+    /// `type`
+    PyType, PyType_Check
 }
 
 impl PyType {
