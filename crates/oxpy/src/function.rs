@@ -145,10 +145,10 @@ unsafe fn call_with<'py, F: Function>(
     let Some(module) = NonNull::new(slf) else {
         return Err(crate::err::exceptions::SystemError::raise(py, "module function called without its module"));
     };
-    // SAFETY: CPython passes the module (m_self), alive for the call; the
+    // CPython passes the module (m_self), alive for the call; the
     // vectorcall convention gives `nargs` positional then len(kwnames)
-    // keyword values, all non-null and alive for the call; `Borrowed` is a
-    // transparent non-null pointer.
+    // keyword values, all non-null and alive for the call.
+    // SAFETY: as said above; `Borrowed` is a transparent non-null pointer.
     unsafe {
         let module = Borrowed::from_ptr(py, module);
         let kwnames = NonNull::new(kwnames).map(|k| Borrowed::<PyTuple>::from_ptr(py, k));

@@ -28,11 +28,12 @@ impl<'a, 'py> Borrowed<'a, 'py, PyModule> {
     #[inline]
     pub fn state<S: ModuleState + DefinedBy>(self) -> PyResult<&'a S> {
         let p = self.as_ptr();
-        // SAFETY: attached, live module. A module created from S's definition
-        // stores a `*mut S` (or null) in its state block (see
-        // `crate::module`); we check the definition before reading it. The
-        // boxed state lives until m_clear/m_free, which only run once the
-        // module is unreachable, i.e. after every borrow of it ('a) ended.
+        // A module created from S's definition stores a `*mut S` (or null)
+        // in its state block (see `crate::module`); we check the definition
+        // before reading it. The boxed state lives until m_clear/m_free,
+        // which only run once the module is unreachable, i.e. after every
+        // borrow of it ('a) ended.
+        // SAFETY: attached, live module, layout checked as said above.
         unsafe {
             if ffi::PyModule_GetDef(p) != S::DEF.as_ptr() {
                 ffi::PyErr_Clear();

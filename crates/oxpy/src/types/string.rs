@@ -27,10 +27,10 @@ impl<'a> Borrowed<'a, '_, PyStr> {
     #[inline]
     pub fn as_ascii(self) -> PyResult<Option<&'a [u8]>> {
         let p = self.as_ptr();
-        // SAFETY: attached, live str. PyUnicode_READY (a no-op since 3.12)
-        // builds the canonical representation of a legacy 3.11 string. An
-        // ASCII str then stores its `length` characters as one byte each at
-        // PyUnicode_DATA, immutable for 'a.
+        // PyUnicode_READY (a no-op since 3.12) builds the canonical
+        // representation of a legacy 3.11 string. An ASCII str then stores
+        // its `length` characters as one byte each at PyUnicode_DATA.
+        // SAFETY: attached, live str, immutable for 'a (see above).
         unsafe {
             if ffi::PyUnicode_READY(p) != 0 {
                 return Err(Raised::already_set());
