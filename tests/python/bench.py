@@ -1,15 +1,37 @@
-"""Benchmark the C module against the Rust module in one process.
+"""Micro-benchmarks: a C stdlib module against oxpy's Rust module, in one process.
 
-Generic part; a module's cases live in bench_<module>.py, which calls
-`main(name, functions, sizes, make_args, peers)`. For every function and
-input size: the loop count is calibrated so one sample takes ~10-20 ms,
-then C and Rust samples are interleaved (the order alternating) for at least
-5 repetitions. Prints a markdown table of per-call times (min and median)
-and the ratio C time / Rust time: above 1 means Rust is faster.
+Generic part. A module's cases live in bench_<module>.py, which calls
+`bench.main(module, cases, peers, programs)`:
+
+- `cases`: the functions to time (`Case`), each at the input sizes where
+  size applies;
+- `peers`: PyPI packages doing the same job as some functions (`Peer`),
+  timed in the same loop; a peer that is not installed is reported, not
+  fatal;
+- `programs`: the pyperformance benchmarks whose hot path uses the module
+  (`cargo xtask bench` runs them as whole programs), each with the names of
+  the pyperf benchmarks it runs that do (an empty list: all of them).
+
+Method (an equivalent of pyperf's, but in one process so that C, Rust and
+the peers are interleaved and see the same machine state): for every
+function and size, each contender's loop count is calibrated so that one
+sample takes about `--target-ms`; then the contenders take turns (the order
+rotating every repetition) for `--reps` repetitions (at least 5). A sample
+is the mean time per call over its loop. We keep min and median per
+contender. The C and Rust results are compared on every case (a difference
+is a MISMATCH and makes the run fail); a peer's result is compared too, and
+recorded.
+
+Run by `cargo xtask bench`, which makes the tables, the plot and the check
+from the JSON written with `--json`. Progress goes to stderr.
 """
 
 import argparse
+import importlib
+import importlib.metadata
+import json
 import os
+import platform
 import random
 import statistics
 import sys
@@ -18,6 +40,70 @@ from itertools import repeat
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from modload import load_pair  # noqa: E402
+
+# The sizes of the design: call overhead (empty), small, medium, large.
+SIZES = [0, 16, 1 << 10, 64 << 10, 1 << 20]
+
+
+def raw_args(c, raw):
+    """The default arguments: the raw data itself."""
+    return (raw,)
+
+
+class Case:
+    """One function of the module, timed at each of `sizes`.
+
+    `make_args(c, raw)` gives the positional arguments of the call from the
+    raw data of `size` bytes; decoders get the C module's encoding of it, so
+    "size" is always the size of the decoded data. `data` is what the raw
+    data looks like: "random" bytes, or "text" (lines of ASCII words with a
+    few non-ASCII bytes, like a mail body).
+    """
+
+    def __init__(self, function, sizes=SIZES, make_args=raw_args, data="random"):
+        self.function = function
+        self.sizes = sizes
+        self.make_args = make_args
+        self.data = data
+
+
+class Peer:
+    """A package from PyPI that does the job of some of the module's functions.
+
+    `package` is its PyPI name (`cargo xtask bench` installs it in its venv),
+    `module` what to import. `functions` maps a function name to
+    `make(peer_module, args) -> (callable, args)`: the closest equivalent
+    call for the C function's arguments `args`. `note` says how that call
+    differs from the C function, for the table's notes.
+    """
+
+    def __init__(self, package, module, functions, note=""):
+        self.package = package
+        self.module = module
+        self.functions = functions
+        self.note = note
+
+
+def make_data(kind, size, rng):
+    """`size` bytes of random data or of text."""
+    if kind == "random":
+        return rng.randbytes(size)
+    assert kind == "text", kind
+    out = bytearray()
+    line = 0
+    while len(out) < size:
+        word = bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(1, 10)))
+        if rng.random() < 0.05:  # an accented letter in UTF-8, as quoted-printable's reason to exist
+            word += "é".encode()
+        if line + len(word) > 72:
+            out += b"\n"
+            line = 0
+        elif line:
+            out += b" "
+            line += 1
+        out += word
+        line += len(word)
+    return bytes(out[:size])
 
 
 def sample(func, args, loops):
@@ -36,7 +122,7 @@ def calibrate(func, args, target):
         if t >= target:
             return loops
         if t > target / 50:
-            return max(loops + 1, int(loops * target * 1.3 / t))
+            return max(loops + 1, int(loops * target * 1.1 / t))
         loops *= 10
 
 
@@ -47,89 +133,119 @@ def fmt_time(seconds):
 
 
 def fmt_size(n):
-    if n >= 1 << 20:
+    if n >= 1 << 20 and n % (1 << 20) == 0:
         return f"{n >> 20} MiB"
-    if n >= 1 << 10:
+    if n >= 1 << 10 and n % (1 << 10) == 0:
         return f"{n >> 10} KiB"
     return f"{n} B"
 
 
-def main(name, functions, sizes, make_args, peers=None):
-    """`make_args(c_module, function, raw_bytes)` gives the call's arguments;
-    `peers` maps a peer's name to a function returning, for a function name,
-    a callable doing the same job (or None), or raising ImportError."""
-    parser = argparse.ArgumentParser(description=f"Benchmark {name}: C vs Rust")
-    parser.add_argument("--rust", required=True, help=f"the Rust {name} extension module file")
-    parser.add_argument("--c", help=f"the C {name} extension module file (default: lib-dynload's)")
-    parser.add_argument("--out", help="also write the table to this file")
-    parser.add_argument("--quick", action="store_true", help="5 repetitions of ~10 ms")
-    parser.add_argument("--reps", type=int, help="repetitions (default 5 with --quick, else 11)")
+def load_peers(peers, enabled):
+    """Imports the peers: ({name: module}, [status for the JSON])."""
+    loaded, statuses = {}, []
+    for name, peer in peers.items():
+        status = {"name": name, "package": peer.package, "note": peer.note, "functions": sorted(peer.functions)}
+        if not enabled:
+            status["status"] = "skipped (--no-peers)"
+        else:
+            try:
+                loaded[name] = importlib.import_module(peer.module)
+            except ImportError as e:
+                status["status"] = "not installed"
+                status["error"] = str(e)
+            else:
+                status["status"] = "ok"
+                try:
+                    status["version"] = importlib.metadata.version(peer.package)
+                except importlib.metadata.PackageNotFoundError:
+                    status["version"] = "?"
+        statuses.append(status)
+    return loaded, statuses
+
+
+def main(module, cases, peers=None, programs=None):
+    parser = argparse.ArgumentParser(description=f"Benchmark {module}: C vs Rust (vs peers)")
+    parser.add_argument("--rust", required=True, help=f"the Rust {module} extension module file")
+    parser.add_argument("--c", help=f"the C {module} extension module file (default: lib-dynload's)")
+    parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--quick", action="store_true", help="5 repetitions of ~5 ms (default: 15 of ~20 ms)")
+    parser.add_argument("--reps", type=int, help="repetitions (at least 5)")
+    parser.add_argument("--target-ms", type=float, help="duration of one sample")
+    parser.add_argument("--no-peers", action="store_true", help="time C and Rust only")
     args = parser.parse_args()
-    reps = max(5, args.reps or (5 if args.quick else 11))
-    target = 0.010 if args.quick else 0.015
+    reps = max(5, args.reps or (5 if args.quick else 15))
+    target = (args.target_ms or (5 if args.quick else 20)) / 1000
+    peers = peers or {}
 
-    c, rust = load_pair(name, args.rust, args.c)
-    available = {}
-    for peer, get in (peers or {}).items():
-        try:
-            available[peer] = get
-            get(functions[0])
-        except ImportError:
-            del available[peer]
+    c, rust = load_pair(module, args.rust, args.c)
+    loaded, peer_statuses = load_peers(peers, not args.no_peers)
+    for status in peer_statuses:
+        if status["status"] != "ok":
+            print(f"{module}: peer {status['name']}: {status['status']}", file=sys.stderr)
 
-    header = ["function", "size", "C min", "C median", "Rust min", "Rust median", "C/Rust (min)", "C/Rust (median)"]
-    for peer in available:
-        header += [f"{peer} min", f"{peer} median"]
-    rows = []
-    mismatches = 0
     rng = random.Random(1234)
-    for fname in functions:
-        for size in sizes:
-            raw = rng.randbytes(size)
-            call_args = make_args(c, fname, raw)
-            cf, rf = getattr(c, fname), getattr(rust, fname)
-            contenders = [("C", cf), ("Rust", rf)]
-            for peer, get in available.items():
-                f = get(fname)
-                if f is not None:
-                    contenders.append((peer, f))
-            same = cf(*call_args) == rf(*call_args)
-            mismatches += not same
-            loops = calibrate(cf, call_args, target)
-            times = {label: [] for label, _ in contenders}
-            for i in range(reps):
-                order = contenders if i % 2 == 0 else contenders[::-1]
-                for label, f in order:
-                    times[label].append(sample(f, call_args, loops))
-            mins = {k: min(v) for k, v in times.items()}
-            meds = {k: statistics.median(v) for k, v in times.items()}
-            row = [fname, fmt_size(size), fmt_time(mins["C"]), fmt_time(meds["C"]),
-                   fmt_time(mins["Rust"]), fmt_time(meds["Rust"]),
-                   f"{mins['C'] / mins['Rust']:.2f}" if same else "MISMATCH",
-                   f"{meds['C'] / meds['Rust']:.2f}" if same else "MISMATCH"]
-            for peer in available:
-                row += [fmt_time(mins[peer]), fmt_time(meds[peer])] if peer in times else ["-", "-"]
-            rows.append(row)
-            print(" | ".join(row), file=sys.stderr, flush=True)
+    plan = [(case, size) for case in cases for size in case.sizes]
+    results = []
+    mismatches = 0
+    for n, (case, size) in enumerate(plan, 1):
+        raw = make_data(case.data, size, rng)
+        call_args = case.make_args(c, raw)
+        contenders = [("C", getattr(c, case.function), call_args), ("Rust", getattr(rust, case.function), call_args)]
+        for name, peer_module in loaded.items():
+            make = peers[name].functions.get(case.function)
+            if make is not None:
+                contenders.append((name, *make(peer_module, call_args)))
 
-    lines = [
-        f"## {name}: C vs Rust, Python {sys.version.split()[0]}",
-        "",
-        f"Time per call, min and median of {reps} interleaved samples of ~{target * 1000:.0f} ms each.",
-        "C/Rust = C time / Rust time: above 1 means the Rust module is faster.",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---" if i < 2 else "---:" for i in range(len(header))) + "|",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    if not available and peers:
-        lines += ["", f"(not installed, so not measured: {', '.join(peers)})"]
-    table = "\n".join(lines) + "\n"
-    print(table)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(table)
-        print(f"written to {args.out}", file=sys.stderr)
+        expected = contenders[0][1](*call_args)
+        same = {label: f(*a) == expected for label, f, a in contenders}
+        if not same["Rust"]:
+            mismatches += 1
+        loops = {label: calibrate(f, a, target) for label, f, a in contenders}
+        samples = {label: [] for label, _, _ in contenders}
+        for i in range(reps):
+            k = i % len(contenders)  # rotate who goes first
+            for label, f, a in contenders[k:] + contenders[:k]:
+                samples[label].append(sample(f, a, loops[label]))
+
+        timings = {
+            label: {
+                "loops": loops[label],
+                "min": min(s),
+                "median": statistics.median(s),
+                "samples": s,
+                "same_output": same[label],
+            }
+            for label, s in samples.items()
+        }
+        results.append({"function": case.function, "size": size, "data": case.data, "timings": timings})
+        ratio = timings["C"]["median"] / timings["Rust"]["median"]
+        line = (
+            f"[{n}/{len(plan)}] {module}.{case.function} {fmt_size(size)}: "
+            f"C {fmt_time(timings['C']['median'])}, Rust {fmt_time(timings['Rust']['median'])}, "
+            f"C/Rust {ratio:.2f}"
+        )
+        for label in [label for label in timings if label not in ("C", "Rust")]:
+            line += f", {label} {fmt_time(timings[label]['median'])}"
+        if not same["Rust"]:
+            line += "  MISMATCH: C and Rust results differ"
+        print(line, file=sys.stderr, flush=True)
+
+    report = {
+        "module": module,
+        "python": platform.python_version(),
+        "executable": sys.executable,
+        "c_file": getattr(c, "__file__", "built-in"),
+        "rust_file": rust.__file__,
+        "reps": reps,
+        "target_ms": target * 1000,
+        "peers": peer_statuses,
+        "programs": {name: list(parts) for name, parts in (programs or {}).items()},
+        "cases": results,
+        "mismatches": mismatches,
+    }
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=1)
     if mismatches:
-        print(f"{mismatches} cases where C and Rust results differ (MISMATCH rows)", file=sys.stderr)
+        print(f"{module}: {mismatches} cases where C and Rust results differ", file=sys.stderr)
     return 1 if mismatches else 0

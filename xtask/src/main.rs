@@ -2,6 +2,7 @@
 
 mod bench;
 mod build;
+mod fuzz;
 mod json;
 mod pythons;
 mod test;
@@ -25,20 +26,46 @@ commands:
   python [--python PY] [--] ARGS...
       Builds if needed, then runs the linked interpreter with ARGS.
 
-  test [--skip-cargo] [--diff-time SECONDS]
-      1. cargo test --workspace --release, cargo clippy (-D warnings), cargo fmt --check;
+  test [--skip-cargo] [--diff-time SECONDS] [--fuzz-time SECONDS]
+      1. cargo test --workspace --release, cargo clippy (-D warnings), cargo fmt --check,
+         and the stable replay of each core's cargo-fuzz findings;
       2. for every installed CPython 3.11-3.13 ($OXPY_PYTHONS, colon-separated,
          overrides the list): build, then run conformance/<module>.txt with the
          Rust module active, in overlay and in interpreter mode;
       3. the differential tests tests/python/diff_<module>.py (C vs Rust on the
-         same inputs, SECONDS of random cases each, default 10) per Python.
+         same inputs, SECONDS of random cases each, default 10) per Python;
+      4. per module with a fuzz plug-in and Python: the corpus replay, a short
+         fuzz run (--fuzz-time, default 7; 0 skips it), leaks, threads.
       Ends with a summary table with one row per suite (each cargo check, each
       build, each module x Python x mode, each differential run) and the line
       `N passed, M failed` counting those rows. Exits non-zero if any failed.
 
-  bench <module> [--python PY] [--quick]
-      Times the C module against the Rust one in one process at several input
-      sizes and prints a markdown table (also written to target/bench/<module>.md).
+  fuzz [MODULE] [--time S] [--python PY] [--engine auto|atheris|builtin]
+       [--native] [--valgrind] [--miri] [--all]
+      Differential fuzzing, Rust against C, of each function (default: every
+      module with tests/python/fuzz_<module>.py, every installed Python, S
+      seconds each, default 60): coverage-guided by atheris (installed into
+      target/fuzzdeps/X.Y; else a built-in mutator). Divergences, crashes and
+      hangs are minimised and saved to tests/corpus/<module>/, which `test`
+      replays. --native: cargo-fuzz (nightly) on the pure-Rust core for S
+      seconds, findings to modules/<module>/core/fuzz/regressions/.
+      --valgrind: the conformance list and the differential test's fixed
+      cases under valgrind memcheck (one Python; errors with a frame in the
+      Rust module fail). --miri: the core's tests under Miri. Each of these
+      flags runs only itself; --all runs everything.
+
+  bench [MODULE...] [--python PY] [--quick] [--check] [--no-peers] [--no-programs]
+      The benchmark suite (default: every module with a case file
+      tests/python/bench_<module>.py). Micro-benchmarks: each function at
+      several input sizes, the C module against the Rust one (and peers from
+      PyPI: pybase64, orjson, ujson, zlib-ng, isal, installed in the venv
+      target/bench/venv-X.Y; a missing one is reported) interleaved in one
+      process. Whole programs: pyperformance benchmarks on the stock
+      interpreter, with the overlay, and on the linked interpreter. Writes
+      target/bench/results.md and ratios.png and, unless --quick, bench/ and
+      the README's Benchmarks section. --quick: short samples and no whole
+      programs. --check: exit non-zero if a function is slower than C beyond
+      the 10% noise margin. Takes about 15 minutes (--quick: about a minute).
 ";
 
 fn main() -> ExitCode {
@@ -81,24 +108,56 @@ fn run(args: &[String]) -> Result<ExitCode> {
             Err(format!("cannot run {}: {err}", built.interpreter.display()))
         }
         "test" => {
-            let opts = Options::parse(rest, &["--diff-time"], &["--skip-cargo"])?;
+            let opts = Options::parse(rest, &["--diff-time", "--fuzz-time"], &["--skip-cargo"])?;
             opts.no_positional()?;
-            let diff_time = match opts.value("--diff-time") {
-                Some(s) => s.parse().map_err(|_| format!("--diff-time: not a number of seconds: {s:?}"))?,
-                None => 10,
+            let test_opts = test::Options {
+                skip_cargo: opts.flag("--skip-cargo"),
+                diff_time: opts.seconds("--diff-time", 10)?,
+                fuzz_time: opts.seconds("--fuzz-time", 7)?,
             };
-            let test_opts = test::Options { skip_cargo: opts.flag("--skip-cargo"), diff_time };
             let ok = test::run(&root, &test_opts)?;
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        "bench" => {
-            let opts = Options::parse(rest, &["--python"], &["--quick"])?;
-            let [module] = &opts.positional[..] else {
-                return Err("usage: cargo xtask bench <module> [--python PY] [--quick]".into());
+        "fuzz" => {
+            let flags = ["--native", "--valgrind", "--miri", "--all"];
+            let opts = Options::parse(rest, &["--time", "--python", "--engine"], &flags)?;
+            let module = match &opts.positional[..] {
+                [] => None,
+                [m] => Some(m.clone()),
+                _ => return Err("usage: cargo xtask fuzz [MODULE] [--time S] ... (see `cargo xtask help`)".into()),
             };
+            let engine = opts.value("--engine").unwrap_or("auto").to_owned();
+            if !["auto", "atheris", "builtin"].contains(&engine.as_str()) {
+                return Err(format!("--engine: {engine:?} is not auto, atheris or builtin"));
+            }
+            let all = opts.flag("--all");
+            let only = opts.flag("--native") || opts.flag("--valgrind") || opts.flag("--miri");
+            let fuzz_opts = fuzz::Options {
+                module,
+                time: opts.seconds("--time", 60)?,
+                python: opts.value("--python").map(str::to_owned),
+                engine,
+                differential: all || !only,
+                native: all || opts.flag("--native"),
+                valgrind: all || opts.flag("--valgrind"),
+                miri: all || opts.flag("--miri"),
+            };
+            let ok = fuzz::run(&root, &fuzz_opts)?;
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        "bench" => {
+            let flags = ["--quick", "--check", "--no-peers", "--no-programs"];
+            let opts = Options::parse(rest, &["--python"], &flags)?;
             let py = pythons::chosen(opts.value("--python"))?;
-            let code = bench::run(&root, &py, module, opts.flag("--quick"))?;
-            Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+            let bench_opts = bench::Options {
+                modules: opts.positional.clone(),
+                quick: opts.flag("--quick"),
+                check: opts.flag("--check"),
+                peers: !opts.flag("--no-peers"),
+                programs: !opts.flag("--no-programs"),
+            };
+            let ok = bench::run(&root, &py, &bench_opts)?;
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
@@ -158,6 +217,14 @@ impl Options {
 
     fn value(&self, name: &str) -> Option<&str> {
         self.values.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A whole number of seconds, `default` if not given.
+    fn seconds(&self, name: &str, default: u32) -> Result<u32> {
+        match self.value(name) {
+            Some(s) => s.parse().map_err(|_| format!("{name}: not a number of seconds: {s:?}")),
+            None => Ok(default),
+        }
     }
 
     fn flag(&self, name: &str) -> bool {

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: the Rust checks, then for every installed CPython
-//! 3.11–3.13 the conformance lists in both modes and the differential tests,
-//! ending with a summary table.
+//! 3.11–3.13 the conformance lists in both modes, the differential tests and
+//! the robustness checks of `crate::fuzz` (corpus replay, a short fuzz run,
+//! leaks, threads), ending with a summary table.
 
 use std::fs;
 use std::path::Path;
@@ -23,24 +24,26 @@ pub struct Options {
     pub skip_cargo: bool,
     /// Seconds of random differential testing per module and Python.
     pub diff_time: u32,
+    /// Seconds of differential fuzzing per module and Python (0: none).
+    pub fuzz_time: u32,
 }
 
 /// One row of the summary: a suite that passed or failed.
-struct Row {
-    suite: String,
-    python: String,
-    mode: String,
-    counts: Option<Counts>,
-    ok: bool,
-    time: Duration,
-    note: String,
+pub(crate) struct Row {
+    pub(crate) suite: String,
+    pub(crate) python: String,
+    pub(crate) mode: String,
+    pub(crate) counts: Option<Counts>,
+    pub(crate) ok: bool,
+    pub(crate) time: Duration,
+    pub(crate) note: String,
 }
 
 #[derive(Default, Clone, Copy)]
-struct Counts {
-    run: u64,
-    failed: u64,
-    skipped: u64,
+pub(crate) struct Counts {
+    pub(crate) run: u64,
+    pub(crate) failed: u64,
+    pub(crate) skipped: u64,
 }
 
 /// Runs everything; returns whether all of it passed.
@@ -52,6 +55,8 @@ pub fn run(root: &Path, opts: &Options) -> Result<bool> {
     let mut rows = Vec::new();
     if !opts.skip_cargo {
         cargo_checks(root, &pythons[0], &mut rows);
+        let modules = build::module_names(root).unwrap_or_default();
+        rows.extend(modules.iter().filter_map(|m| crate::fuzz::core_fuzz_replay(root, m)));
     }
     for py in &pythons {
         let t = Instant::now();
@@ -84,6 +89,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<bool> {
             if diff_script(root, module).is_file() {
                 rows.push(differential(root, py, &built, module, opts.diff_time));
             }
+            rows.extend(crate::fuzz::test_rows(root, py, &built, module, opts.fuzz_time));
         }
     }
     print_summary(&rows, started.elapsed());
@@ -91,7 +97,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<bool> {
 }
 
 impl Row {
-    fn new(
+    pub(crate) fn new(
         suite: &str,
         py: &Python,
         mode: &str,
@@ -155,7 +161,7 @@ fn cargo_checks(root: &Path, py: &Python, rows: &mut Vec<Row>) {
 }
 
 /// Adds up cargo test's `test result: ok. 3 passed; 0 failed; 1 ignored; ...` lines.
-fn cargo_test_counts(stdout: &str) -> Counts {
+pub(crate) fn cargo_test_counts(stdout: &str) -> Counts {
     let mut c = Counts::default();
     for line in stdout.lines() {
         let Some(rest) = line.trim().strip_prefix("test result: ") else {
@@ -277,29 +283,31 @@ fn differential(root: &Path, py: &Python, built: &Built, module: &str, seconds: 
 /// Runs one of our Python scripts and reads its `OXPY-RESULT` line: passed
 /// if it exited with 0 and reported no failure.
 fn run_result_script(cmd: &mut Command, timeout: Duration) -> (bool, Option<Counts>, String) {
+    let (ok, counts, note, _) = run_result_json(cmd, timeout);
+    (ok, counts, note)
+}
+
+/// [`run_result_script`], also returning the whole `OXPY-RESULT` object.
+pub(crate) fn run_result_json(cmd: &mut Command, timeout: Duration) -> (bool, Option<Counts>, String, Option<Json>) {
     let out = match run_tee(cmd, timeout) {
         Ok(out) => out,
-        Err(e) => return (false, None, e),
+        Err(e) => return (false, None, e, None),
     };
     let Some(status) = out.status else {
-        return (false, None, format!("killed after {}", fmt_duration(timeout)));
+        return (false, None, format!("killed after {}", fmt_duration(timeout)), None);
     };
-    let counts = out
-        .stdout
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix(RESULT_PREFIX))
-        .and_then(|json| json::parse(json).ok())
-        .and_then(|json| {
-            let n = |k| json.get(k).and_then(Json::as_u64);
-            Some(Counts { run: n("run")?, failed: n("failed")?, skipped: n("skipped")? })
-        });
-    match counts {
+    let result = out.stdout.lines().rev().find_map(|l| l.strip_prefix(RESULT_PREFIX)).and_then(|j| json::parse(j).ok());
+    let counts = result.as_ref().and_then(|json| {
+        let n = |k| json.get(k).and_then(Json::as_u64);
+        Some(Counts { run: n("run")?, failed: n("failed")?, skipped: n("skipped")? })
+    });
+    let (ok, counts, note) = match counts {
         None => (false, None, format!("no result line ({status})")),
         Some(c) if c.failed > 0 => (false, Some(c), String::new()),
         Some(c) if !status.success() => (false, Some(c), status.to_string()),
         Some(c) => (true, Some(c), String::new()),
-    }
+    };
+    (ok, counts, note, result)
 }
 
 /// The entries of a list file: one per line, `#` starts a comment.
@@ -316,7 +324,7 @@ fn parse_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn print_summary(rows: &[Row], total: Duration) {
+pub(crate) fn print_summary(rows: &[Row], total: Duration) {
     let header = ["suite", "python", "mode", "run", "failed", "skipped", "time", "result"];
     let cells: Vec<[String; 8]> = rows
         .iter()
