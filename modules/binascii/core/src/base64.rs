@@ -1,14 +1,17 @@
 //! `b2a_base64` / `a2b_base64`.
 //!
-//! Encoding is `base64-simd` (AVX2/SSSE3, chosen at run time). Decoding
-//! emulates C's state machine exactly (lenient skipping of non-alphabet
-//! bytes, its padding rules, non-zero trailing bits dropped, `strict_mode`),
-//! but whenever the state is at a quad boundary it first offers the input to
-//! `base64-simd`, which accepts only plain alphabet characters (no `=`). In
-//! lenient mode, line breaks (`\r`, `\n`, which C skips) are squeezed out
-//! into a scratch buffer first, so MIME-style input takes the SIMD path too.
-//! The last quad (where padding lives) and any chunk SIMD rejects go through
-//! the scalar emulation, so results and errors are C's byte for byte.
+//! Encoding is `base64-simd` (AVX2/SSSE3, chosen at run time), or a
+//! table-driven scalar loop for short input. Decoding emulates C's state
+//! machine exactly (lenient skipping of non-alphabet bytes, its padding
+//! rules, non-zero trailing bits dropped, `strict_mode`), but whenever the
+//! state is at a quad boundary it first offers the input to `base64-simd`,
+//! which accepts only plain alphabet characters (no `=`). In lenient mode,
+//! line breaks (`\r`, `\n`, which C skips) are squeezed out into a scratch
+//! buffer first, so MIME-style input takes the SIMD path too. The last quad
+//! (where padding lives) and any chunk SIMD rejects go through the scalar
+//! emulation, so results and errors are C's byte for byte. Short input
+//! skips the SIMD machinery: whole quads by table, then the usual endings
+//! directly, anything else through the emulation.
 
 use crate::{Error, PyVersion};
 use base64_simd::{AsOut, STANDARD, STANDARD_NO_PAD};
@@ -27,12 +30,17 @@ const DIRECT_MAX: usize = 64 * 1024;
 /// Inputs shorter than this skip the SIMD machinery.
 const SIMD_MIN: usize = 64;
 
+/// Inputs shorter than this are encoded without SIMD (its dispatch costs
+/// more than the work).
+const ENCODE_SIMD_MIN: usize = 16;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 static DECODE: [u8; 256] = {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut t = [INVALID; 256];
     let mut i = 0;
     while i < 64 {
-        t[alphabet[i] as usize] = i as u8;
+        t[ALPHABET[i] as usize] = i as u8;
         i += 1;
     }
     t
@@ -53,26 +61,88 @@ pub fn encoded_len(n: usize, newline: bool) -> Result<usize, Error> {
 }
 
 /// `b2a_base64(data, newline=newline)` into `out` (`out.len() == encoded_len`).
+#[inline]
 pub fn encode_into(data: &[u8], newline: bool, out: &mut [u8]) {
-    let Ok(len) = encoded_len(data.len(), newline) else {
-        return;
+    let body = match (newline, out.split_last_mut()) {
+        (false, _) => out,
+        (true, Some((nl, body))) => {
+            *nl = b'\n';
+            body
+        }
+        (true, None) => return,
     };
-    if out.len() != len {
-        return;
-    }
-    let Some((body, nl)) = out.split_at_mut_checked(len - usize::from(newline)) else {
-        return;
-    };
-    let _ = STANDARD.encode(data, body.as_out());
-    if let Some(b) = nl.first_mut() {
-        *b = b'\n';
+    if data.len() < ENCODE_SIMD_MIN {
+        encode_scalar(data, body);
+    } else if body.len() == data.len().div_ceil(3) * 4 {
+        // (`encode` panics on a short `body`.)
+        let _ = STANDARD.encode(data, body.as_out());
     }
 }
 
-/// Upper bound of `a2b_base64`'s output length for `n` input bytes (C's
-/// allocation, `(n + 3) / 4 * 3`, computed without overflow).
+/// `SYMBOLS[v]`: the two characters of the 12-bit value `v`.
+static SYMBOLS: [[u8; 2]; 4096] = {
+    let mut t = [[0; 2]; 4096];
+    let mut v = 0;
+    while v < 4096 {
+        t[v] = [ALPHABET[v >> 6], ALPHABET[v & 63]];
+        v += 1;
+    }
+    t
+};
+
+/// Scalar `b2a_base64` without the newline (`out.len() == 4 * ceil(n / 3)`):
+/// the reference for tests, and the path for short inputs.
+#[inline]
+pub fn encode_scalar(data: &[u8], out: &mut [u8]) {
+    if !data.is_empty() {
+        encode_scalar_nonempty(data, out);
+    }
+}
+
+fn encode_scalar_nonempty(data: &[u8], out: &mut [u8]) {
+    let quad = |v: u32| {
+        let ([a, b], [c, d]) = (SYMBOLS[(v >> 12 & 0xfff) as usize], SYMBOLS[(v & 0xfff) as usize]);
+        [a, b, c, d]
+    };
+    // 6 bytes to 8 characters at a time.
+    let sixes = data.len() / 6;
+    let (Some((src, mut rest)), Some((dst, mut out))) =
+        (data.split_at_checked(sixes * 6), out.split_at_mut_checked(sixes * 8))
+    else {
+        return;
+    };
+    for (s, d) in src.chunks_exact(6).zip(dst.chunks_exact_mut(8)) {
+        if let (&[a, b, c, e, f, g], Some((hi, lo))) = (s, d.split_first_chunk_mut::<4>()) {
+            *hi = quad(u32::from_be_bytes([0, a, b, c]));
+            lo.copy_from_slice(&quad(u32::from_be_bytes([0, e, f, g])));
+        }
+    }
+    // Up to 5 bytes left: 3 bytes to 4 characters, then one `=` per
+    // missing byte.
+    if let Some(([a, b, c], r)) = rest.split_first_chunk::<3>()
+        && let Some((q, o)) = std::mem::take(&mut out).split_first_chunk_mut::<4>()
+    {
+        *q = quad(u32::from_be_bytes([0, *a, *b, *c]));
+        (rest, out) = (r, o);
+    }
+    let (v, pads) = match *rest {
+        [a] => (u32::from(a) << 16, 2),
+        [a, b] => (u32::from_be_bytes([0, a, b, 0]), 1),
+        _ => return,
+    };
+    if let Some(q) = out.first_chunk_mut::<4>() {
+        let [a, b, c, _] = quad(v);
+        *q = [a, b, if pads == 1 { c } else { PAD }, PAD];
+    }
+}
+
+/// Upper bound of `a2b_base64`'s output length for `n` input bytes: each
+/// data character but the first of a quad yields a byte, so at most
+/// `floor(3n / 4)` (C allocates `(n + 3) / 4 * 3`; the tighter bound spares
+/// the allocation for input such as a lone `"\n"`).
+#[inline]
 pub fn decoded_max_len(n: usize) -> usize {
-    n / 4 * 3 + if n.is_multiple_of(4) { 0 } else { 3 }
+    n / 4 * 3 + n % 4 * 3 / 4
 }
 
 /// `a2b_base64(data, strict_mode=strict)` into `out` (`out.len() >=
@@ -87,17 +157,23 @@ pub fn decoded_max_len(n: usize) -> usize {
 /// 4", and in strict mode "Leading padding not allowed", "Excess padding not
 /// allowed" (3.13+), "Excess data after padding", "Discontinuous padding not
 /// allowed", "Only base64 data is allowed".
+#[inline]
 pub fn decode_into(data: &[u8], strict: bool, version: PyVersion, out: &mut [u8]) -> Result<usize, Error> {
+    match data.len() {
+        0 => Ok(0),
+        1..SIMD_MIN => decode_short(data, strict, version, out),
+        _ => decode_long(data, strict, version, out),
+    }
+}
+
+/// [`decode_into`] with SIMD.
+fn decode_long(data: &[u8], strict: bool, version: PyVersion, out: &mut [u8]) -> Result<usize, Error> {
     if strict && data.first() == Some(&PAD) {
         return Err(Error::new("Leading padding not allowed"));
     }
     let mut dec = Decoder::new(strict, version >= PyVersion::V3_13);
-    if data.len() >= SIMD_MIN {
-        if let Some(n) = fast_decode(&mut dec, data, out)? {
-            return Ok(n);
-        }
-    } else if let Step::Done = dec.run(data, 0, data.len(), out)? {
-        return Ok(dec.written);
+    if let Some(n) = fast_decode(&mut dec, data, out)? {
+        return Ok(n);
     }
     dec.finish()
 }
@@ -113,6 +189,86 @@ pub fn decode_scalar(data: &[u8], strict: bool, version: PyVersion, out: &mut [u
         return Ok(dec.written);
     }
     dec.finish()
+}
+
+/// [`decode_into`] for short input: whole quads, then the usual endings
+/// (nothing, a line break, a padded quad) directly; anything else goes
+/// through C's loop.
+#[inline(never)]
+fn decode_short(data: &[u8], strict: bool, version: PyVersion, out: &mut [u8]) -> Result<usize, Error> {
+    if strict && data.first() == Some(&PAD) {
+        return Err(Error::new("Leading padding not allowed"));
+    }
+    let (mut rest, mut dst, mut written) = (data, &mut *out, 0);
+    while let Some((&[a, b, c, d], r)) = rest.split_first_chunk() {
+        let bits = quad_bits(a, b, c, d);
+        if bits & INVALID_QUAD != 0 {
+            break;
+        }
+        let Some((o, d)) = std::mem::take(&mut dst).split_first_chunk_mut() else { break };
+        *o = group_bytes(bits);
+        (rest, dst) = (r, d);
+        written += 3;
+    }
+    let start = data.len() - rest.len();
+    // In lenient mode C ignores whatever follows the padding, and skips
+    // line breaks; strict mode allows neither.
+    let end = match *rest {
+        [] => Some(0),
+        [b'\n'] if !strict => Some(0),
+        [a, b, PAD, PAD, ref more @ ..] if !strict || more.is_empty() => padded_quad(a, b, b'A', 1, dst),
+        [a, b, c, PAD, ref more @ ..] if !strict || more.is_empty() => padded_quad(a, b, c, 2, dst),
+        _ => None,
+    };
+    match end {
+        Some(n) => Ok(written + n),
+        None => decode_rest(data, start, written, strict, version, out),
+    }
+}
+
+/// Writes the `n` bytes (1 or 2) of the padded quad `a b c =`, where the
+/// padding is complete; `None` if one of `a b c` is not in the alphabet.
+fn padded_quad(a: u8, b: u8, c: u8, n: usize, dst: &mut [u8]) -> Option<usize> {
+    let bits = quad_bits(a, b, c, b'A');
+    if bits & INVALID_QUAD != 0 {
+        return None;
+    }
+    if let (Some(dst), Some(src)) = (dst.get_mut(..n), group_bytes(bits).get(..n)) {
+        dst.copy_from_slice(src);
+    }
+    Some(n)
+}
+
+/// C's loop from the quad boundary at `data[start]`, after `written` bytes.
+#[cold]
+fn decode_rest(
+    data: &[u8],
+    start: usize,
+    written: usize,
+    strict: bool,
+    version: PyVersion,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let mut dec = Decoder::new(strict, version >= PyVersion::V3_13);
+    dec.written = written;
+    if let Step::Done = dec.run(data, start, data.len(), out)? {
+        return Ok(dec.written);
+    }
+    dec.finish()
+}
+
+/// The error for input ending one data character past a quad boundary,
+/// after `written` bytes of output.
+#[cold]
+fn odd_length(written: usize) -> Error {
+    Error(
+        format!(
+            "Invalid base64-encoded string: number of data characters ({}) \
+             cannot be 1 more than a multiple of 4",
+            written / 3 * 4 + 1
+        )
+        .into(),
+    )
 }
 
 enum Step {
@@ -227,33 +383,57 @@ impl Decoder {
     fn finish(&self) -> Result<usize, Error> {
         match self.quad_pos {
             0 => Ok(self.written),
-            1 => Err(Error(
-                format!(
-                    "Invalid base64-encoded string: number of data characters ({}) \
-                     cannot be 1 more than a multiple of 4",
-                    self.written / 3 * 4 + 1
-                )
-                .into(),
-            )),
+            1 => Err(odd_length(self.written)),
             _ => Err(Error::new("Incorrect padding")),
         }
     }
 }
 
+/// `QUAD[k][c]`: the 6 bits of character `c` at position `k` of a quad,
+/// shifted into place in a 24-bit group; `INVALID_QUAD` for non-alphabet
+/// characters.
+static QUAD: [[u32; 256]; 4] = {
+    let mut t = [[INVALID_QUAD; 256]; 4];
+    let mut k = 0;
+    while k < 4 {
+        let mut c = 0;
+        while c < 256 {
+            if DECODE[c] != INVALID {
+                t[k][c] = (DECODE[c] as u32) << (18 - 6 * k);
+            }
+            c += 1;
+        }
+        k += 1;
+    }
+    t
+};
+const INVALID_QUAD: u32 = 1 << 31;
+
+/// The 24 bits of the quad `a b c d`, with [`INVALID_QUAD`] set if one of
+/// them is not in the alphabet.
+#[inline]
+fn quad_bits(a: u8, b: u8, c: u8, d: u8) -> u32 {
+    QUAD[0][usize::from(a)] | QUAD[1][usize::from(b)] | QUAD[2][usize::from(c)] | QUAD[3][usize::from(d)]
+}
+
+/// The 3 bytes of a 24-bit group.
+#[inline]
+fn group_bytes(bits: u32) -> [u8; 3] {
+    let [_, hi, mid, lo] = bits.to_be_bytes();
+    [hi, mid, lo]
+}
+
 /// Decodes leading quads of alphabet characters; returns how many.
+#[inline]
 fn decode_quads(src: &[u8], dst: &mut [u8]) -> usize {
     let mut n = 0;
     for (q, o) in src.chunks_exact(4).zip(dst.chunks_exact_mut(3)) {
-        let [a, b, c, d] = q else { break };
-        let [a, b, c, d] = [a, b, c, d].map(|&x| DECODE[usize::from(x)]);
-        if (a | b | c | d) >= 64 {
+        let (&[a, b, c, d], Some(o)) = (q, o.first_chunk_mut()) else { break };
+        let bits = quad_bits(a, b, c, d);
+        if bits & INVALID_QUAD != 0 {
             break;
         }
-        if let [x, y, z] = o {
-            *x = (a << 2) | (b >> 4);
-            *y = (b << 4) | (c >> 2);
-            *z = (c << 6) | d;
-        }
+        *o = group_bytes(bits);
         n += 1;
     }
     n

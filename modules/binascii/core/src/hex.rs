@@ -31,41 +31,58 @@ fn group(n: usize, sep: Option<u8>, bytes_per_sep: i64) -> u64 {
 /// Exact output length of `hexlify(data, sep, bytes_per_sep)` for `n` bytes;
 /// `None` where C raises `MemoryError` (`_Py_strhex`'s bound near
 /// `isize::MAX / 2`).
+#[inline]
 pub fn encoded_len(n: usize, sep: Option<u8>, bytes_per_sep: i64) -> Option<usize> {
-    let abs = if sep.is_some() { bytes_per_sep.unsigned_abs() } else { 0 };
-    let seps = if abs != 0 && n > 0 { usize::try_from((n as u64 - 1) / abs).ok()? } else { 0 };
-    let limit = (isize::MAX as usize / 2).checked_sub(seps)?;
-    if n >= limit {
-        return None;
+    // C counts `(n - 1) / |bytes_per_sep|` separators, 0 unless `group` is.
+    let seps = match group(n, sep, bytes_per_sep) {
+        0 => 0,
+        g => usize::try_from((n as u64 - 1) / g).ok()?,
+    };
+    // C's check `n >= isize::MAX / 2 - seps`.
+    match n.checked_add(seps) {
+        Some(total) if total < isize::MAX as usize / 2 => Some(n * 2 + seps),
+        _ => None,
     }
-    Some(n * 2 + seps)
 }
 
-/// Lowercase hex of `data` into `out` (`out.len() == 2 * data.len()`).
+/// Lowercase hex of `data` into `out` (`out.len() == 2 * data.len()`; with
+/// another length, what fits).
+#[inline]
 fn plain(data: &[u8], out: &mut [u8]) {
-    if data.len() >= SIMD_MIN && faster_hex::hex_encode(data, out).is_ok() {
-        return;
+    if data.len() < SIMD_MIN {
+        table(data, out);
+    } else {
+        simd(data, out);
     }
-    table(data, out);
+}
+
+fn simd(data: &[u8], out: &mut [u8]) {
+    if faster_hex::hex_encode(data, out).is_err() {
+        table(data, out);
+    }
 }
 
 /// `hexlify(data, sep, bytes_per_sep)` into `out` (`out.len() ==
 /// encoded_len`). Positive `bytes_per_sep` groups from the right, negative
 /// from the left.
+#[inline]
 pub fn encode_into(data: &[u8], sep: Option<u8>, bytes_per_sep: i64, out: &mut [u8]) {
-    if encoded_len(data.len(), sep, bytes_per_sep) != Some(out.len()) {
+    match (sep, usize::try_from(group(data.len(), sep, bytes_per_sep))) {
+        (Some(sep), Ok(g)) if g != 0 => grouped(data, sep, g, bytes_per_sep < 0, out),
+        _ => plain(data, out),
+    }
+}
+
+/// `encode_into` with a separator every `g` bytes (`0 < g < data.len()`),
+/// grouped from the left if `from_left`.
+fn grouped(data: &[u8], sep: u8, g: usize, from_left: bool, out: &mut [u8]) {
+    let n = data.len();
+    let seps = (n - 1) / g;
+    if n.checked_mul(2).and_then(|len| len.checked_add(seps)) != Some(out.len()) {
         return;
     }
-    let g = group(data.len(), sep, bytes_per_sep);
-    let (Some(sep), Ok(g)) = (sep, usize::try_from(g)) else {
-        return plain(data, out);
-    };
-    if g == 0 {
-        return plain(data, out);
-    }
     // The split into a head, full groups (each preceded by `sep`) and a tail.
-    let n = data.len();
-    let (head_len, tail_len) = if bytes_per_sep < 0 { (g, (n - g) % g) } else { ((n - 1) % g + 1, 0) };
+    let (head_len, tail_len) = if from_left { (g, (n - g) % g) } else { ((n - 1) % g + 1, 0) };
     let out_tail_len = if tail_len == 0 { 0 } else { 2 * tail_len + 1 };
     // The lengths match (`out.len()` was checked), so the splits succeed.
     let Some(((head, rest), (out_head, out_rest))) =
@@ -106,6 +123,7 @@ fn sep_groups<const G: usize>(body: &[u8], sep: u8, out: &mut [u8]) {
 }
 
 /// Table-driven hex of `src` into `dst` (`2 * src.len()` bytes).
+#[inline]
 fn table(src: &[u8], dst: &mut [u8]) {
     for (pair, &b) in dst.chunks_exact_mut(2).zip(src) {
         if let [hi, lo] = pair {

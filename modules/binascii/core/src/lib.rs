@@ -5,7 +5,8 @@
 //! Crates used, for speed with safe APIs and runtime CPU dispatch (the build
 //! is not `target-cpu=native`): `base64-simd` (AVX2/SSSE3 base64, `detect`
 //! feature), `faster-hex` (AVX2/SSE4.1 hex), `crc32fast` (PCLMULQDQ CRC-32),
-//! `memchr` (line-break search in base64 input).
+//! `memchr` (line-break search in base64 input, long runs in quoted-printable
+//! input).
 //!
 //! # Output-buffer protocol
 //!

@@ -10,14 +10,17 @@ pub fn decoded_max_len(n: usize) -> usize {
     n
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
+/// `HEX_VALUE[c]`: the value of the hex digit `c` (either case), or 0xff.
+static HEX_VALUE: [u8; 256] = {
+    let mut t = [0xff; 256];
+    let mut i = 0;
+    while i < 16 {
+        t[HEX_UPPER[i] as usize] = i as u8;
+        t[HEX_UPPER[i].to_ascii_lowercase() as usize] = i as u8;
+        i += 1;
     }
-}
+    t
+};
 
 /// Bounds-checked output cursor: writes past the end are dropped.
 struct Writer<'a> {
@@ -66,49 +69,123 @@ impl Writer<'_> {
 
 /// `a2b_qp(data, header)` into `out` (`out.len() >= data.len()`); returns the
 /// number of bytes written.
+#[inline]
 pub fn decode_into(data: &[u8], header: bool, out: &mut [u8]) -> usize {
+    if header { decode::<true>(data, out) } else { decode::<false>(data, out) }
+}
+
+fn decode<const HEADER: bool>(data: &[u8], out: &mut [u8]) -> usize {
     let mut w = Writer { out, pos: 0 };
     let mut i = 0;
+    // Whether the last run (but for empty ones) was long: runs tend to be
+    // like the one before.
+    let mut long = false;
     while i < data.len() {
-        // Copy the run up to the next special byte.
-        let rest = data.get(i..).unwrap_or_default();
-        let run =
-            if header { memchr::memchr2(b'=', b'_', rest) } else { memchr::memchr(b'=', rest) }.unwrap_or(rest.len());
-        w.put_slice(rest.get(..run).unwrap_or_default());
-        i += run;
-        let Some(&c) = data.get(i) else { break };
-        i += 1;
-        if c == b'_' {
-            w.put(b' ');
-            continue;
+        // Copy the run up to the next `=`.
+        let (src, dst) = (data.get(i..).unwrap_or_default(), w.out.get_mut(w.pos..).unwrap_or_default());
+        let run = match src.first() {
+            Some(b'=') => 0,
+            _ if !HEADER && long => copy_long_run(src, dst),
+            _ => copy_run::<HEADER>(src, dst),
+        };
+        if run > 0 {
+            long = run >= LONG_RUN;
         }
-        // c == '='
+        i += run;
+        w.pos += run;
+        // At a `=`.
+        i += 1;
         let Some(&c2) = data.get(i) else { break };
         match c2 {
-            b'\n' | b'\r' => {
-                // Soft line break: skip to just past the next '\n'.
-                if c2 == b'\r' {
-                    let rest = data.get(i..).unwrap_or_default();
-                    i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-                }
-                if i < data.len() {
-                    i += 1;
-                }
+            // Soft line breaks: skip to just past the next '\n'.
+            b'\n' => i += 1,
+            b'\r' => {
+                let rest = data.get(i..).unwrap_or_default();
+                i += memchr::memchr(b'\n', rest).map_or(rest.len(), |p| p + 1);
             }
             b'=' => {
                 w.put(b'=');
                 i += 1;
             }
-            _ => match (hex_value(c2), data.get(i + 1).copied().and_then(hex_value)) {
-                (Some(hi), Some(lo)) => {
+            _ => {
+                let (hi, lo) = (HEX_VALUE[usize::from(c2)], HEX_VALUE[usize::from(data.get(i + 1).map_or(0, |&c| c))]);
+                if (hi | lo) < 16 {
                     w.put((hi << 4) | lo);
                     i += 2;
+                } else {
+                    w.put(b'=');
                 }
-                _ => w.put(b'='),
-            },
+            }
         }
     }
     w.pos
+}
+
+/// Copies `src` up to its first `=` into `dst` (in header mode with `_`
+/// as space); returns the length of that run (at most `dst.len()`).
+///
+/// Most runs are short, so the bytes are handled 8 at a time in a 64-bit
+/// word (no call or setup), and whole words are written: the bytes from
+/// the `=` on are overwritten later (the output never gets ahead of the
+/// input). Past `LONG_RUN` bytes (not in header mode), `memchr` takes over.
+fn copy_run<const HEADER: bool>(src: &[u8], dst: &mut [u8]) -> usize {
+    let mut k = 0;
+    for (s, d) in src.chunks_exact(8).zip(dst.chunks_exact_mut(8)) {
+        let mut word = u64::from_le_bytes(s.try_into().unwrap_or_default());
+        if HEADER {
+            // 0x80 - 1 = 0x7f = b'_' ^ b' ' in each byte that is `_`.
+            let underscores = equal_bytes(word, b'_');
+            word ^= underscores - (underscores >> 7);
+        }
+        d.copy_from_slice(&word.to_le_bytes());
+        let found = first_equal_byte(word, b'=');
+        if found != 0 {
+            return k + found.trailing_zeros() as usize / 8;
+        }
+        k += 8;
+        if !HEADER && k == LONG_RUN {
+            return k + copy_long_run(src.get(k..).unwrap_or_default(), dst.get_mut(k..).unwrap_or_default());
+        }
+    }
+    // The last few bytes.
+    for (&c, d) in src.get(k..).unwrap_or_default().iter().zip(dst.get_mut(k..).unwrap_or_default()) {
+        if c == b'=' {
+            break;
+        }
+        *d = if HEADER && c == b'_' { b' ' } else { c };
+        k += 1;
+    }
+    k
+}
+
+/// Bytes after which [`copy_run`] hands the rest of a run to `memchr`.
+const LONG_RUN: usize = 32;
+
+/// [`copy_run`] for a long run (not in header mode): `memchr` is faster there.
+#[inline]
+fn copy_long_run(src: &[u8], dst: &mut [u8]) -> usize {
+    let run = memchr::memchr(b'=', src).unwrap_or(src.len());
+    if let (Some(s), Some(d)) = (src.get(..run), dst.get_mut(..run)) {
+        d.copy_from_slice(s);
+    }
+    run
+}
+
+const ONES: u64 = u64::MAX / 255;
+
+/// The high bit of every byte of `word` that equals `b` (and no other bit).
+fn equal_bytes(word: u64, b: u8) -> u64 {
+    const LOW7: u64 = ONES * 0x7f;
+    let x = word ^ (u64::from(b) * ONES);
+    // A byte's high bit ends up set iff all its bits are zero.
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Like [`equal_bytes`] (in fewer steps), but bytes after the first equal
+/// one may be marked too: for finding the first.
+fn first_equal_byte(word: u64, b: u8) -> u64 {
+    let x = word ^ (u64::from(b) * ONES);
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
 }
 
 /// `b2a_qp`'s options.

@@ -59,32 +59,44 @@ pub fn encoded_len(n: usize) -> Result<usize, Error> {
     Ok(n.div_ceil(3) * 4 + 2)
 }
 
+/// `CHARS[backtick][v]`: the character for the 6-bit value `v` (`' ' + v`,
+/// or `` ` `` for zero with `backtick`).
+static CHARS: [[u8; 64]; 2] = {
+    let mut t = [[0; 64]; 2];
+    let mut v = 0;
+    while v < 64 {
+        t[0][v] = b' ' + v as u8;
+        t[1][v] = if v == 0 { b'`' } else { b' ' + v as u8 };
+        v += 1;
+    }
+    t
+};
+
 /// `b2a_uu(data, backtick=backtick)` into `out` (`out.len() == encoded_len`):
 /// a length character, the data, a `\n`; `backtick` writes zero as `` ` ``.
 pub fn encode_into(data: &[u8], backtick: bool, out: &mut [u8]) {
-    if encoded_len(data.len()).ok() != Some(out.len()) {
+    let chars = &CHARS[usize::from(backtick)];
+    let ch = |v: u8| chars[usize::from(v & 0o77)];
+    let quad = |a: u8, b: u8, c: u8| [ch(a >> 2), ch((a << 4) | (b >> 4)), ch((b << 2) | (c >> 6)), ch(c)];
+    let Some((nl, [len, body @ ..])) = out.split_last_mut() else {
         return;
-    }
-    let ch = |v: u8| {
-        if backtick && v == 0 { b'`' } else { b' ' + v }
     };
-    let mut out = out.iter_mut();
-    let mut put = |b: u8| {
-        if let Some(o) = out.next() {
-            *o = b;
+    *len = ch(data.len() as u8);
+    *nl = b'\n';
+    let mut groups = data.chunks_exact(3);
+    let mut quads = body.chunks_exact_mut(4);
+    for (g, q) in (&mut groups).zip(&mut quads) {
+        if let (&[a, b, c], Some(q)) = (g, q.first_chunk_mut()) {
+            *q = quad(a, b, c);
         }
-    };
-    put(ch(data.len() as u8));
-    for group in data.chunks(3) {
-        let mut g = [0u8; 3];
-        for (d, s) in g.iter_mut().zip(group) {
-            *d = *s;
-        }
-        let [a, b, c] = g;
-        put(ch(a >> 2));
-        put(ch(((a << 4) | (b >> 4)) & 0o77));
-        put(ch(((b << 2) | (c >> 6)) & 0o77));
-        put(ch(c & 0o77));
     }
-    put(b'\n');
+    // A last group of 1 or 2 bytes is padded with zero bits.
+    let (a, b) = match *groups.remainder() {
+        [a] => (a, 0),
+        [a, b] => (a, b),
+        _ => return,
+    };
+    if let Some(q) = quads.next().and_then(<[u8]>::first_chunk_mut) {
+        *q = quad(a, b, 0);
+    }
 }

@@ -181,6 +181,80 @@ fn b2a_qp_reference(data: &[u8], o: qp::Options) -> Vec<u8> {
     out
 }
 
+/// C's `a2b_qp` loop, byte by byte.
+fn a2b_qp_reference(data: &[u8], header: bool) -> Vec<u8> {
+    let hex = |c: u8| char::from(c).to_digit(16);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        if data[i] == b'=' {
+            i += 1;
+            if i >= data.len() {
+                break;
+            }
+            if data[i] == b'\n' || data[i] == b'\r' {
+                while i < data.len() && data[i] != b'\n' {
+                    i += 1;
+                }
+                if i < data.len() {
+                    i += 1;
+                }
+            } else if data[i] == b'=' {
+                out.push(b'=');
+                i += 1;
+            } else if let (Some(hi), Some(lo)) = (hex(data[i]), data.get(i + 1).and_then(|&c| hex(c))) {
+                out.push((hi * 16 + lo) as u8);
+                i += 2;
+            } else {
+                out.push(b'=');
+            }
+        } else if header && data[i] == b'_' {
+            out.push(b' ');
+            i += 1;
+        } else {
+            out.push(data[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `b2a_base64` written plainly (without the newline).
+fn b2a_base64_reference(data: &[u8]) -> Vec<u8> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    for group in data.chunks(3) {
+        let v = group.iter().enumerate().fold(0u32, |v, (k, &b)| v | u32::from(b) << (16 - 8 * k));
+        for k in 0..4 {
+            out.push(if k <= group.len() { ALPHABET[(v >> (18 - 6 * k) & 63) as usize] } else { b'=' });
+        }
+    }
+    out
+}
+
+/// C's `b2a_uu` loop, with its bit accumulator.
+fn b2a_uu_reference(data: &[u8], backtick: bool) -> Vec<u8> {
+    let ch = |v: u32| if backtick && v == 0 { b'`' } else { b' ' + v as u8 };
+    let mut out = vec![ch(data.len() as u32)];
+    let (mut leftchar, mut leftbits) = (0u32, 0);
+    let mut i = 0;
+    while i < data.len() || leftbits != 0 {
+        if leftbits < 6 {
+            leftchar <<= 8;
+            if let Some(&b) = data.get(i) {
+                leftchar |= u32::from(b);
+            }
+            i += 1;
+            leftbits += 8;
+        }
+        leftbits -= 6;
+        out.push(ch((leftchar >> leftbits) & 0x3f));
+        leftchar &= (1 << leftbits) - 1;
+    }
+    out.push(b'\n');
+    out
+}
+
 fn b2a_qp(data: &[u8], o: qp::Options) -> Vec<u8> {
     let mut out = vec![0; qp::encoded_max_len(data, o).unwrap()];
     let n = qp::encode_into(data, o, &mut out);
@@ -308,6 +382,55 @@ proptest! {
     fn qp_binary_round_trip(data in qp_text(), quotetabs: bool, header: bool) {
         let o = qp::Options { quotetabs, istext: false, header };
         prop_assert_eq!(a2b_qp(&b2a_qp(&data, o), header), data);
+    }
+
+    #[test]
+    fn a2b_qp_matches_reference(
+        data in prop_oneof![
+            prop::collection::vec(prop::sample::select(b"abz_^ =<\r\n09AFaf\xff".to_vec()), 0..300),
+            // Long runs between escapes and soft line breaks.
+            (prop::collection::vec(prop::sample::select(b"ab_ .".to_vec()), 0..200), 1usize..80, 0usize..4).prop_map(
+                |(text, line, k)| {
+                    let brk = [&b"=\n"[..], b"=\r\n", b"=3D", b"=\r"][k];
+                    text.chunks(line).collect::<Vec<_>>().join(brk)
+                },
+            ),
+        ],
+        header: bool,
+    ) {
+        let got = a2b_qp(&data, header);
+        prop_assert_eq!(got.escape_ascii().to_string(), a2b_qp_reference(&data, header).escape_ascii().to_string());
+    }
+
+    #[test]
+    fn b2a_base64_matches_reference(data in prop::collection::vec(any::<u8>(), 0..200), newline: bool) {
+        let mut want = b2a_base64_reference(&data);
+        let mut scalar = vec![0; want.len()];
+        base64::encode_scalar(&data, &mut scalar);
+        prop_assert_eq!(&scalar, &want);
+        if newline {
+            want.push(b'\n');
+        }
+        prop_assert_eq!(b64(&data, newline), want);
+    }
+
+    /// Short input (its own path): padding, line breaks and junk near the end.
+    #[test]
+    fn base64_short_input_equals_scalar(
+        data in prop::collection::vec(any::<u8>(), 0..48),
+        tail in prop::collection::vec(prop::sample::select(b"AQw=\n\r -".to_vec()), 0..6),
+        edits in prop::collection::vec(edit(), 0..2),
+    ) {
+        let mut text = b64(&data, false);
+        text.extend_from_slice(&tail);
+        check_b64_fast_eq_scalar(&apply(text, &edits))?;
+    }
+
+    #[test]
+    fn b2a_uu_matches_reference(data in prop::collection::vec(any::<u8>(), 0..=45), backtick: bool) {
+        let mut out = vec![0; uu::encoded_len(data.len()).unwrap()];
+        uu::encode_into(&data, backtick, &mut out);
+        prop_assert_eq!(out, b2a_uu_reference(&data, backtick));
     }
 
     #[test]
