@@ -43,21 +43,28 @@ impl PyBytes {
     /// A new `bytes` written in place by `fill` into a zeroed buffer of
     /// `max_len` bytes; `fill` returns how many bytes it wrote and the object
     /// is shrunk to that length (`_PyBytes_Resize`, as the C modules do).
+    ///
+    /// Short results are written to a stack buffer and copied, as C's
+    /// `_PyBytesWriter` does: no allocation to shrink, no memset call, and
+    /// CPython's cached empty and one-byte objects for tiny results.
     #[inline]
     pub fn new_shrunk<'py>(
         py: Python<'py>,
         max_len: usize,
         fill: impl FnOnce(&mut [u8]) -> PyResult<usize>,
     ) -> PyResult<Bound<'py, PyBytes>> {
+        const SMALL: usize = 128;
+        if max_len <= SMALL {
+            let mut small = [0u8; SMALL];
+            let buf = &mut small[..max_len];
+            let written = fill(buf)?.min(max_len);
+            return Self::new(py, &buf[..written]);
+        }
         Self::new_uninit(py, max_len, |buf| {
             // SAFETY: every byte is zeroed before the slice is viewed as
             // initialised `u8`s (same layout as `MaybeUninit<u8>`).
-            // (No memset call for empty buffers: glibc's can cost hundreds of
-            // cycles even for zero bytes on some CPUs.)
             let buf = unsafe {
-                if !buf.is_empty() {
-                    buf.as_mut_ptr().write_bytes(0, buf.len());
-                }
+                buf.as_mut_ptr().write_bytes(0, buf.len());
                 &mut *(buf as *mut [MaybeUninit<u8>] as *mut [u8])
             };
             let written = fill(buf)?.min(buf.len());
