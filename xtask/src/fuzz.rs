@@ -69,15 +69,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<bool> {
     let mut rows = Vec::new();
     if opts.differential || opts.valgrind {
         for py in &pythons {
-            let t = Instant::now();
-            println!("== build for Python {}", py.full_version());
-            let built = match build::build(root, py, false) {
-                Ok(built) => built,
-                Err(e) => {
-                    rows.push(Row::new("build", py, "-", None, false, t, &e));
-                    continue;
-                }
-            };
+            let Some(built) = crate::test::build_row(root, py, &mut rows) else { continue };
             for module in &modules {
                 if opts.differential && !has_plugin(root, module) {
                     println!("== fuzz: {module} has no tests/python/fuzz_{module}.py: skipped");

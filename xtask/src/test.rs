@@ -59,17 +59,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<bool> {
         rows.extend(modules.iter().filter_map(|m| crate::fuzz::core_fuzz_replay(root, m)));
     }
     for py in &pythons {
-        let t = Instant::now();
-        println!("== build for Python {}", py.full_version());
-        let built = match build::build(root, py, false) {
-            Ok(built) => built,
-            Err(e) => {
-                eprintln!("xtask: error: {e}");
-                rows.push(Row::new("build", py, "-", None, false, t, &e));
-                continue;
-            }
-        };
-        rows.push(Row::new("build", py, "-", None, true, t, ""));
+        let Some(built) = build_row(root, py, &mut rows) else { continue };
         let t = Instant::now();
         let deps = match test_deps(root, py) {
             Ok(dir) => {
@@ -114,6 +104,23 @@ impl Row {
             ok,
             time: started.elapsed(),
             note: note.lines().next().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// Builds for `py`, recording a "build" row; `None` when the build failed.
+pub(crate) fn build_row(root: &Path, py: &Python, rows: &mut Vec<Row>) -> Option<Built> {
+    let t = Instant::now();
+    println!("== build for Python {}", py.full_version());
+    match build::build(root, py, false) {
+        Ok(built) => {
+            rows.push(Row::new("build", py, "-", None, true, t, ""));
+            Some(built)
+        }
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            rows.push(Row::new("build", py, "-", None, false, t, &e));
+            None
         }
     }
 }
