@@ -21,16 +21,30 @@ enum Kind {
     KeywordOnly,
 }
 
+/// What the function is bound to: the first item of its text signature.
+#[derive(Clone, Copy, PartialEq)]
+enum Receiver {
+    /// `$module`: a module-level function.
+    Module,
+    /// `$self`: a method (`oxpy::class::Method`).
+    Instance,
+    /// `$type`: a class's constructor (`oxpy::class::Constructor`).
+    Type,
+}
+
 /// Parses CPython's `__text_signature__` syntax: `($module, a, /, b=1, *, c=True)`.
-fn parse_text_signature(sig: &str, span: Span) -> Result<Vec<Param>> {
+fn parse_text_signature(sig: &str, span: Span) -> Result<(Receiver, Vec<Param>)> {
     let inner = sig
         .strip_prefix('(')
         .and_then(|s| s.strip_suffix(')'))
         .ok_or_else(|| Error::new(span, "text_signature must be parenthesised"))?;
     let mut items = inner.split(',').map(str::trim).filter(|s| !s.is_empty());
-    if items.next() != Some("$module") {
-        return Err(Error::new(span, "text_signature must start with `$module`"));
-    }
+    let receiver = match items.next() {
+        Some("$module") => Receiver::Module,
+        Some("$self") => Receiver::Instance,
+        Some("$type") => Receiver::Type,
+        _ => return Err(Error::new(span, "text_signature must start with `$module`, `$self` or `$type`")),
+    };
     let mut params: Vec<Param> = Vec::new();
     let mut kind = Kind::PositionalOrKeyword;
     for item in items {
@@ -46,7 +60,7 @@ fn parse_text_signature(sig: &str, span: Span) -> Result<Vec<Param>> {
             }
         }
     }
-    Ok(params)
+    Ok((receiver, params))
 }
 
 /// `#[arg(with = path, default = expr)]` on a parameter.
@@ -118,7 +132,17 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr)?;
     let mut text_signature = None;
     let mut py_name = func.sig.ident.to_string();
+    let mut defining_class = true;
     for meta in &metas {
+        if let Meta::NameValue(nv) = meta
+            && nv.path.is_ident("defining_class")
+        {
+            let Expr::Lit(syn::ExprLit { lit: Lit::Bool(b), .. }) = &nv.value else {
+                return Err(Error::new(nv.value.span(), "expected `true` or `false`"));
+            };
+            defining_class = b.value;
+            continue;
+        }
         let Meta::NameValue(nv) = meta else { return Err(Error::new(meta.span(), "expected `key = \"value\"`")) };
         let Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) = &nv.value else {
             return Err(Error::new(nv.value.span(), "expected a string"));
@@ -128,13 +152,14 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
         } else if nv.path.is_ident("name") {
             py_name = s.value();
         } else {
-            return Err(Error::new(nv.path.span(), "expected `text_signature` or `name`"));
+            return Err(Error::new(nv.path.span(), "expected `text_signature`, `name` or `defining_class`"));
         }
     }
     let sig_lit = text_signature.ok_or_else(|| Error::new(Span::call_site(), "missing text_signature = \"(...)\""))?;
-    let params = parse_text_signature(&sig_lit.value(), sig_lit.span())?;
+    let (receiver, params) = parse_text_signature(&sig_lit.value(), sig_lit.span())?;
 
-    // Rust parameters: `py`, optionally `module`, then one per Python parameter.
+    // Rust parameters: `py`, the instance for methods, optionally `module`,
+    // then one per Python parameter.
     let arg_name = |a: &FnArg| match a {
         FnArg::Typed(t) => match &*t.pat {
             Pat::Ident(i) => Some(i.ident.to_string()),
@@ -146,13 +171,32 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     if inputs.first() != Some(&Some("py".to_string())) {
         return Err(Error::new(func.sig.span(), "the first parameter must be `py: Python<'py>`"));
     }
-    let takes_module = inputs.get(1) == Some(&Some("module".to_string()));
+    let skip_self = usize::from(receiver == Receiver::Instance);
+    let self_param = match (receiver, func.sig.inputs.iter().nth(1)) {
+        (Receiver::Instance, Some(FnArg::Typed(t))) => Some(SelfParam::new(&t.ty)?),
+        (Receiver::Instance, _) => {
+            return Err(Error::new(
+                func.sig.span(),
+                "a method's second parameter is the instance (`&T` or `Borrowed<T>`)",
+            ));
+        }
+        _ => None,
+    };
+    let takes_module = inputs.get(1 + skip_self) == Some(&Some("module".to_string()));
     let sig_span = func.sig.span();
+    let constructed =
+        match (receiver, &func.sig.output) {
+            (Receiver::Type, syn::ReturnType::Type(_, ty)) => Some(last_generic(ty).ok_or_else(|| {
+                Error::new(ty.span(), "a constructor returns `PyResult<T>` with T the class's payload")
+            })?),
+            (Receiver::Type, _) => return Err(Error::new(sig_span, "a constructor returns `PyResult<T>`")),
+            _ => None,
+        };
     let mut rust_params: Vec<&mut syn::PatType> = func
         .sig
         .inputs
         .iter_mut()
-        .skip(1 + usize::from(takes_module))
+        .skip(1 + skip_self + usize::from(takes_module))
         .map(|a| match a {
             FnArg::Typed(t) => Ok(t),
             FnArg::Receiver(r) => Err(Error::new(r.span(), "no self parameter")),
@@ -212,7 +256,16 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     }
 
     let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-    let (constructor, unpack) = if n == 0 {
+    let (constructor, unpack) = if receiver != Receiver::Module {
+        // Clinic's defining-class and __new__ conventions parse every
+        // signature with _PyArg_UnpackKeywords (no-parameter methods only
+        // check the count).
+        if n == 0 {
+            (quote!(method), quote!(::oxpy::args::unpack_none(py, &PARAMS, &args)?;))
+        } else {
+            (quote!(method), quote!(::oxpy::args::unpack_keywords(py, &PARAMS, &args, &mut slots)?;))
+        }
+    } else if n == 0 {
         (quote!(noargs), quote!())
     } else if posonly == n && n == 1 && minpos == 1 {
         (quote!(o), quote!(::oxpy::args::unpack_exact(&args, &mut slots);))
@@ -222,12 +275,98 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
         (quote!(fastcall_kw), quote!(::oxpy::args::unpack_keywords(py, &PARAMS, &args, &mut slots)?;))
     };
 
-    let doc = format!("{py_name}{}\n--\n\n{}\0", sig_lit.value(), doc_text(&func.attrs));
+    let sig_text = sig_lit.value();
+    let doc_body = doc_text(&func.attrs);
+    let doc = match receiver {
+        Receiver::Type => {
+            let shown = sig_text.replacen("$type, ", "", 1).replacen("$type", "", 1);
+            format!("{py_name}{shown}\n--\n\n{doc_body}\0")
+        }
+        _ => format!("{py_name}{sig_text}\n--\n\n{doc_body}\0"),
+    };
     let name_c = format!("{py_name}\0");
     let fn_ident = &func.sig.ident;
     let vis = &func.vis;
     let call_module = if takes_module { quote!(module,) } else { quote!() };
     let unused_module = if takes_module { quote!() } else { quote!(let _ = module;) };
+    let params_static = quote! {
+        static PARAMS: ::oxpy::args::Params = ::oxpy::args::Params {
+            fname: #py_name,
+            names: &[#(#names),*],
+            posonly: #posonly,
+            minpos: #minpos,
+            maxpos: #maxpos,
+            minkw: #minkw,
+        };
+        let _ = &PARAMS;
+        #unused_module
+        let mut slots: [::core::option::Option<::oxpy::Borrowed<'a, 'py, ::oxpy::types::PyAny>>; #n] = [::core::option::Option::None; #n];
+        let _ = &mut slots;
+        #unpack
+        #(#conversions)*
+    };
+
+    let imp = match receiver {
+        Receiver::Module => quote! {
+            impl ::oxpy::function::Function for #fn_ident {
+                const DEF: ::oxpy::function::MethodDef = ::oxpy::function::MethodDef::#constructor::<Self>(#name_c, #doc);
+
+                #[inline]
+                fn call<'a, 'py>(
+                    py: ::oxpy::Python<'py>,
+                    module: ::oxpy::Borrowed<'a, 'py, ::oxpy::types::PyModule>,
+                    args: ::oxpy::function::CallArgs<'a, 'py>,
+                ) -> ::oxpy::PyResult<::oxpy::Bound<'py, ::oxpy::types::PyAny>> {
+                    #params_static
+                    let result = #fn_ident(py, #call_module #(#idents),*)?;
+                    ::oxpy::function::IntoPyObject::into_py_object(result, py)
+                }
+            }
+        },
+        Receiver::Instance => {
+            let SelfParam { class, by_ref } = self_param.expect("checked above");
+            let slf = if by_ref { quote!(slf.get()) } else { quote!(slf) };
+            let def = if defining_class { quote!(method) } else { quote!(method_plain) };
+            quote! {
+                impl ::oxpy::class::Method for #fn_ident {
+                    type Class = #class;
+                    const DEF: ::oxpy::function::MethodDef = ::oxpy::function::MethodDef::#def::<#class, Self>(#name_c, #doc);
+
+                    #[inline]
+                    fn call<'a, 'py>(
+                        py: ::oxpy::Python<'py>,
+                        slf: ::oxpy::Borrowed<'a, 'py, #class>,
+                        module: ::oxpy::Borrowed<'a, 'py, ::oxpy::types::PyModule>,
+                        args: ::oxpy::function::CallArgs<'a, 'py>,
+                    ) -> ::oxpy::PyResult<::oxpy::Bound<'py, ::oxpy::types::PyAny>> {
+                        #params_static
+                        let result = #fn_ident(py, #slf, #call_module #(#idents),*)?;
+                        ::oxpy::function::IntoPyObject::into_py_object(result, py)
+                    }
+                }
+            }
+        }
+        Receiver::Type => {
+            let class = constructed.expect("checked above");
+            quote! {
+                impl ::oxpy::class::Constructor for #fn_ident {
+                    type Class = #class;
+                    const DOC: &'static str = #doc;
+
+                    #[inline]
+                    fn call<'a, 'py>(
+                        py: ::oxpy::Python<'py>,
+                        module: ::oxpy::Borrowed<'a, 'py, ::oxpy::types::PyModule>,
+                        args: ::oxpy::function::CallArgs<'a, 'py>,
+                    ) -> ::oxpy::PyResult<#class> {
+                        #params_static
+                        #fn_ident(py, #call_module #(#idents),*)
+                    }
+                }
+            }
+        }
+    };
+    let _ = constructor;
 
     Ok(quote! {
         #func
@@ -236,32 +375,33 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
         #[doc(hidden)]
         #vis struct #fn_ident {}
 
-        impl ::oxpy::function::Function for #fn_ident {
-            const DEF: ::oxpy::function::MethodDef = ::oxpy::function::MethodDef::#constructor::<Self>(#name_c, #doc);
+        #imp
+    })
+}
 
-            #[inline]
-            fn call<'a, 'py>(
-                py: ::oxpy::Python<'py>,
-                module: ::oxpy::Borrowed<'a, 'py, ::oxpy::types::PyModule>,
-                args: ::oxpy::function::CallArgs<'a, 'py>,
-            ) -> ::oxpy::PyResult<::oxpy::Bound<'py, ::oxpy::types::PyAny>> {
-                static PARAMS: ::oxpy::args::Params = ::oxpy::args::Params {
-                    fname: #py_name,
-                    names: &[#(#names),*],
-                    posonly: #posonly,
-                    minpos: #minpos,
-                    maxpos: #maxpos,
-                    minkw: #minkw,
-                };
-                let _ = &PARAMS;
-                #unused_module
-                let mut slots: [::core::option::Option<::oxpy::Borrowed<'a, 'py, ::oxpy::types::PyAny>>; #n] = [::core::option::Option::None; #n];
-                let _ = &mut slots;
-                #unpack
-                #(#conversions)*
-                let result = #fn_ident(py, #call_module #(#idents),*)?;
-                ::oxpy::function::IntoPyObject::into_py_object(result, py)
-            }
+/// A method's instance parameter: `&T` or `Borrowed<'a, 'py, T>`.
+struct SelfParam {
+    class: Type,
+    by_ref: bool,
+}
+
+impl SelfParam {
+    fn new(ty: &Type) -> Result<Self> {
+        match ty {
+            Type::Reference(r) => Ok(SelfParam { class: (*r.elem).clone(), by_ref: true }),
+            other => last_generic(other)
+                .map(|class| SelfParam { class, by_ref: false })
+                .ok_or_else(|| Error::new(other.span(), "expected `&T` or `Borrowed<'a, 'py, T>`")),
         }
+    }
+}
+
+/// The last generic type argument of a path type (`T` of `PyResult<T>`).
+fn last_generic(ty: &Type) -> Option<Type> {
+    let Type::Path(p) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
+    args.args.iter().rev().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
     })
 }

@@ -11,3 +11,11 @@ pub extern "C" fn PyInit_binascii() -> *mut oxpy::__private::ffi::PyObject {
     // and this is binascii's.
     unsafe { oxpy_binascii::MODULE.init() }
 }
+
+/// `PyInit_zlib`
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInit_zlib() -> *mut oxpy::__private::ffi::PyObject {
+    // SAFETY: CPython's import system calls PyInit_ functions attached,
+    // and this is zlib's.
+    unsafe { oxpy_zlib::MODULE.init() }
+}

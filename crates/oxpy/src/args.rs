@@ -8,7 +8,7 @@
 
 use crate::buffer::{AsciiBuffer, Buffer};
 use crate::err::c_truncate;
-use crate::err::exceptions::{SystemError, TypeError};
+use crate::err::exceptions::{OverflowError, SystemError, TypeError};
 use crate::function::CallArgs;
 use crate::types::{PyAny, PyStr};
 use crate::{Borrowed, PyResult, Python, Raised};
@@ -126,6 +126,17 @@ fn positional_count_error(py: Python<'_>, p: &Params, n: usize) -> Raised {
     let qual = if min == max { "" } else { qual };
     let plural = if count == 1 { "" } else { "s" };
     TypeError::raise(py, &format!("{} expected {qual}{count} argument{plural}, got {n}", p.fname()))
+}
+
+/// A method without parameters in clinic's defining-class convention:
+/// positional arguments are refused, and keywords too from 3.13 on (3.11
+/// and 3.12 ignore them, as their clinic did).
+#[inline(always)]
+pub fn unpack_none(py: Python<'_>, p: &Params, args: &CallArgs<'_, '_>) -> PyResult<()> {
+    if args.positional.is_empty() && (args.kwvalues.is_empty() || !cfg!(Py_3_13)) {
+        return Ok(());
+    }
+    Err(TypeError::raise(py, &format!("{}() takes no arguments", p.fname())))
 }
 
 /// `METH_FASTCALL | METH_KEYWORDS`, as `_PyArg_UnpackKeywords`.
@@ -313,6 +324,14 @@ impl<'a, 'py> FromArg<'a, 'py> for i32 {
     }
 }
 
+/// Clinic `Py_ssize_t`: `__index__`, `OverflowError` outside the range.
+impl<'a, 'py> FromArg<'a, 'py> for isize {
+    #[inline]
+    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, _ctx: &ArgCtx) -> PyResult<Self> {
+        arg.index_as_ssize()
+    }
+}
+
 /// Clinic `Py_buffer`: a C-contiguous read-only buffer.
 impl<'a, 'py> FromArg<'a, 'py> for Buffer<'py> {
     #[inline(always)]
@@ -333,6 +352,18 @@ impl<'a, 'py> FromArg<'a, 'py> for AsciiBuffer<'a, 'py> {
 #[inline]
 pub fn u32_bitwise(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<u32> {
     arg.index_as_u32_mask()
+}
+
+/// `PyArg_ParseTuple`'s `i` format (used where C parses without Argument
+/// Clinic): a C `long` through `__index__`, then range errors of its own.
+pub fn getargs_int(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<i32> {
+    let py = arg.py();
+    match arg.index_as_c_long()? {
+        None => Err(OverflowError::raise(py, "Python int too large to convert to C long")),
+        Some(v) if v > i32::MAX.into() => Err(OverflowError::raise(py, "signed integer is greater than maximum")),
+        Some(v) if v < i32::MIN.into() => Err(OverflowError::raise(py, "signed integer is less than minimum")),
+        Some(v) => Ok(v as i32),
+    }
 }
 
 /// Clinic `bool`: the truth value (`PyObject_IsTrue`).

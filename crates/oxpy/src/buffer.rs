@@ -43,6 +43,13 @@ impl<'py> Buffer<'py> {
         Ok(buf)
     }
 
+    /// `PyObject_GetBuffer(obj, PyBUF_SIMPLE)` alone (what C code calls
+    /// outside Argument Clinic).
+    #[inline]
+    pub fn simple(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        Self::get_simple(obj)
+    }
+
     #[inline(always)]
     fn get_simple(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {

@@ -98,6 +98,8 @@ pub mod exceptions {
         RuntimeError => PyExc_RuntimeError,
         /// `Exception`
         Exception => PyExc_Exception,
+        /// `EOFError`
+        EOFError => PyExc_EOFError,
     }
 
     impl MemoryError {

@@ -56,7 +56,12 @@ impl MethodDef {
         self.0
     }
 
-    const fn new(name: &'static str, doc: &'static str, meth: ffi::PyMethodDefPointer, flags: c_int) -> Self {
+    pub(crate) const fn new(
+        name: &'static str,
+        doc: &'static str,
+        meth: ffi::PyMethodDefPointer,
+        flags: c_int,
+    ) -> Self {
         let (n, d) = (name.as_bytes(), doc.as_bytes());
         assert!(n[n.len() - 1] == 0 && d[d.len() - 1] == 0, "name and doc must be nul-terminated");
         MethodDef(ffi::PyMethodDef {
@@ -132,8 +137,33 @@ pub(crate) fn trampoline_int(body: impl for<'py> FnOnce(Python<'py>) -> PyResult
     }
 }
 
+/// The arguments of a vectorcall-convention call: `nargs` positional then
+/// len(kwnames) keyword values at `args`.
+///
 /// # Safety
-/// Attached; `slf` is the module and `args` points to `n` live objects.
+/// Attached; `args` points to that many live objects and `kwnames` is null
+/// or a live tuple of str, all alive for `'a`.
+#[inline(always)]
+pub(crate) unsafe fn call_args<'a, 'py>(
+    py: Python<'py>,
+    args: *const *mut ffi::PyObject,
+    nargs: usize,
+    kwnames: *mut ffi::PyObject,
+) -> CallArgs<'a, 'py> {
+    // SAFETY: as the caller promised; `Borrowed` is a transparent non-null
+    // pointer.
+    unsafe {
+        let kwnames = NonNull::new(kwnames).map(|k| Borrowed::<PyTuple>::from_ptr(py, k));
+        let nkw = kwnames.map_or(0, |k| k.len());
+        let all: &[Borrowed<'_, 'py, PyAny>] =
+            if nargs + nkw == 0 { &[] } else { std::slice::from_raw_parts(args.cast(), nargs + nkw) };
+        let (positional, kwvalues) = all.split_at(nargs);
+        CallArgs { positional, kwvalues, kwnames }
+    }
+}
+
+/// # Safety
+/// Attached; `slf` is the module and `args` as for [`call_args`].
 #[inline(always)]
 unsafe fn call_with<'py, F: Function>(
     py: Python<'py>,
@@ -145,18 +175,11 @@ unsafe fn call_with<'py, F: Function>(
     let Some(module) = NonNull::new(slf) else {
         return Err(crate::err::exceptions::SystemError::raise(py, "module function called without its module"));
     };
-    // CPython passes the module (m_self), alive for the call; the
-    // vectorcall convention gives `nargs` positional then len(kwnames)
-    // keyword values, all non-null and alive for the call.
-    // SAFETY: as said above; `Borrowed` is a transparent non-null pointer.
+    // SAFETY: CPython passes the module (m_self), alive for the call, and
+    // the argument vector as `call_args` needs it.
     unsafe {
         let module = Borrowed::from_ptr(py, module);
-        let kwnames = NonNull::new(kwnames).map(|k| Borrowed::<PyTuple>::from_ptr(py, k));
-        let nkw = kwnames.map_or(0, |k| k.len());
-        let all: &[Borrowed<'_, 'py, PyAny>] =
-            if nargs + nkw == 0 { &[] } else { std::slice::from_raw_parts(args.cast(), nargs + nkw) };
-        let (positional, kwvalues) = all.split_at(nargs);
-        F::call(py, module, CallArgs { positional, kwvalues, kwnames }).map(Bound::into_ptr)
+        F::call(py, module, call_args(py, args, nargs, kwnames)).map(Bound::into_ptr)
     }
 }
 

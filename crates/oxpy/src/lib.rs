@@ -18,11 +18,13 @@
 
 pub mod args;
 pub mod buffer;
+pub mod class;
 pub mod err;
 pub mod function;
 pub mod instance;
 pub mod module;
 mod python;
+pub mod sync;
 pub mod types;
 
 pub use err::{PyResult, Raised};

@@ -84,6 +84,11 @@ impl<const N: usize> MethodTable<N> {
         }
         MethodTable(UnsafeCell::new(raw))
     }
+
+    /// The raw table.
+    pub(crate) const fn as_ptr(&self) -> *mut ffi::PyMethodDef {
+        self.0.get().cast()
+    }
 }
 
 /// The static slot table of a module: exec, and the interpreter-support

@@ -16,6 +16,14 @@ impl Borrowed<'_, '_, PyAny> {
         }
     }
 
+    /// Whether the object exports the buffer protocol
+    /// (`PyObject_CheckBuffer`).
+    #[inline]
+    pub fn supports_buffer(self) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyObject_CheckBuffer(self.as_ptr()) != 0 }
+    }
+
     /// `len(obj)` (`PyObject_Size`).
     #[inline]
     pub fn len(self) -> PyResult<usize> {

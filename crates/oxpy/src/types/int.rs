@@ -55,6 +55,22 @@ impl Borrowed<'_, '_, PyAny> {
         }
     }
 
+    /// `Py_ssize_t` as Argument Clinic's converter: `__index__`, then
+    /// `OverflowError: Python int too large to convert to C ssize_t`.
+    #[inline]
+    pub fn index_as_ssize(self) -> PyResult<isize> {
+        // SAFETY: attached, live object; PyNumber_Index returns a new
+        // reference or null with an exception, which we release.
+        unsafe {
+            let index = Bound::<PyAny>::from_owned_ptr_or_err(self.py(), ffi::PyNumber_Index(self.as_ptr()))?;
+            let v = ffi::PyLong_AsSsize_t(index.as_ptr());
+            if v == -1 && Raised::is_set(self.py()) {
+                return Err(Raised::already_set());
+            }
+            Ok(v)
+        }
+    }
+
     /// The low 32 bits of an integer (`PyLong_AsUnsignedLongMask`, Argument
     /// Clinic's `unsigned int(bitwise=True)`): any int is accepted, reduced
     /// modulo 2**32; non-integers go through `__index__`.

@@ -1,0 +1,261 @@
+//! The algorithms of CPython's `zlibmodule.c`, in pure Rust: the loops that
+//! feed a stream its input (in `uInt`-sized chunks) and collect its output
+//! (growing, up to a hard limit), stopping where C stops, so results,
+//! leftover input and error codes match C call for call.
+//!
+//! No Python here: the glue passes a [`Runner`] that decides whether each
+//! zlib call runs detached (the GIL released).
+
+use oxpy_zlib_stream::{
+    Deflater, Error, Inflater, MAX_CHUNK, Step, Z_NEED_DICT, Z_NO_FLUSH, Z_STREAM_END, Z_STREAM_ERROR,
+};
+
+/// Inputs above this size are processed with the GIL released (the size C
+/// uses for crc32/adler32; C's compress/decompress release it always).
+pub const DETACH_MIN: usize = 5 * 1024;
+
+/// Runs a unit of work attached or detached.
+pub trait Runner {
+    /// Runs `work`, detached when `detach` is true.
+    fn run<T: Send>(&mut self, detach: bool, work: impl FnOnce() -> T + Send) -> T;
+}
+
+/// Growing output with an optional hard limit (`max_length`).
+pub struct Output {
+    /// The bytes produced so far.
+    pub buf: Vec<u8>,
+    limit: usize,
+}
+
+impl Output {
+    /// An output that first reserves `initial` bytes (capped by `limit`)
+    /// and never exceeds `limit`; `None` when `initial` cannot be allocated
+    /// (C's `MemoryError`).
+    pub fn new(initial: usize, limit: usize) -> Option<Self> {
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(initial.min(limit)).ok()?;
+        Some(Output { buf, limit })
+    }
+
+    fn is_full(&self) -> bool {
+        self.buf.len() >= self.limit
+    }
+
+    /// Makes room for the next call (doubling, as C's block buffer grows
+    /// geometrically) and returns how much it may write; `None` when memory
+    /// ran out.
+    fn room(&mut self) -> Option<usize> {
+        let left = self.limit - self.buf.len();
+        if self.buf.capacity() == self.buf.len() {
+            let grow = self.buf.len().clamp(32 * 1024, 256 * 1024 * 1024).min(left);
+            self.buf.try_reserve_exact(grow).ok()?;
+        }
+        Some((self.buf.capacity() - self.buf.len()).min(left))
+    }
+}
+
+/// The step reported when memory for the output ran out.
+const NO_MEMORY: Step = Step { code: oxpy_zlib_stream::Z_MEM_ERROR, consumed: 0, written: 0 };
+
+/// A deflate stream that may have been ended (`flush(Z_FINISH)`): zlib
+/// then answers `Z_STREAM_ERROR`, as C's calls on an ended stream do.
+pub struct DeflateState {
+    /// The live stream, `None` once ended.
+    pub stream: Option<Deflater>,
+    /// The ended stream's last message (C keeps `zst.msg`).
+    pub last_msg: Option<&'static str>,
+}
+
+impl DeflateState {
+    /// The current message.
+    pub fn msg(&self) -> Option<&'static str> {
+        self.stream.as_ref().map_or(self.last_msg, Deflater::msg)
+    }
+
+    /// `deflateEnd`.
+    pub fn end(&mut self) {
+        self.last_msg = self.msg();
+        self.stream = None;
+    }
+
+    /// The error for return code `code`.
+    pub fn error(&self, code: i32) -> Error {
+        Error { code, msg: self.msg() }
+    }
+}
+
+/// An inflate stream that may have been ended (`inflateEnd`).
+pub struct InflateState {
+    /// The live stream, `None` once ended.
+    pub stream: Option<Inflater>,
+    /// The ended stream's last message.
+    pub last_msg: Option<&'static str>,
+}
+
+impl InflateState {
+    /// The current message.
+    pub fn msg(&self) -> Option<&'static str> {
+        self.stream.as_ref().map_or(self.last_msg, Inflater::msg)
+    }
+
+    /// `inflateEnd`.
+    pub fn end(&mut self) {
+        self.last_msg = self.msg();
+        self.stream = None;
+    }
+
+    /// The error for return code `code`.
+    pub fn error(&self, code: i32) -> Error {
+        Error { code, msg: self.msg() }
+    }
+}
+
+const ENDED: Step = Step { code: Z_STREAM_ERROR, consumed: 0, written: 0 };
+
+/// Deflates all of `input` (C's `do { arrange_input_buffer; do { deflate }
+/// while (avail_out == 0) } while (...)`), the last chunk with `flush`,
+/// earlier ones with `Z_NO_FLUSH`. Returns the last return code; a
+/// `Z_STREAM_ERROR` stops at once.
+pub fn deflate_all(
+    state: &mut DeflateState,
+    input: &[u8],
+    flush: i32,
+    out: &mut Output,
+    runner: &mut impl Runner,
+) -> Result<i32, Error> {
+    let detach = input.len() > DETACH_MIN;
+    let mut rest = input;
+    loop {
+        let last = rest.len() <= MAX_CHUNK;
+        let mode = if last { flush } else { Z_NO_FLUSH };
+        let code = loop {
+            let Some(room) = out.room() else { return Err(state.error(NO_MEMORY.code)) };
+            let step = match state.stream.as_mut() {
+                Some(s) => runner.run(detach, || s.deflate_vec(rest, &mut out.buf, room, mode)),
+                None => ENDED,
+            };
+            rest = &rest[step.consumed..];
+            if step.code == Z_STREAM_ERROR {
+                return Err(state.error(step.code));
+            }
+            if step.written < room {
+                break step.code;
+            }
+        };
+        if last {
+            return Ok(code);
+        }
+    }
+}
+
+/// What the inflate loop does after a zlib call returned a code.
+pub enum Flow {
+    /// Go on (`Z_OK`, `Z_BUF_ERROR`, `Z_STREAM_END`, or `Z_NEED_DICT` after
+    /// the dictionary was set).
+    Go,
+    /// Stop and report the code (C's `goto save`).
+    Stop,
+}
+
+/// How the inflate loop flushes.
+#[derive(Clone, Copy)]
+pub enum InflateMode {
+    /// `Z_SYNC_FLUSH` on every call (`Decompress.decompress`).
+    Sync,
+    /// `Z_FINISH` once all input was given, `Z_NO_FLUSH` before (one-shot
+    /// `decompress`, `Decompress.flush`).
+    FinishAtEnd,
+}
+
+/// The result of an inflate loop.
+pub struct Inflated {
+    /// The last return code.
+    pub code: i32,
+    /// Input bytes consumed.
+    pub consumed: usize,
+}
+
+/// Inflates `input` into `out` as C's decompression loops do: calls go on
+/// while the output was filled (or a dictionary was just set), chunk after
+/// chunk until the stream ends or the input is used up; the hard limit of
+/// `out` stops the loop. `on_code` classifies each return code (and may set
+/// a dictionary or fail); running out of memory for the output is reported
+/// to it as `Z_MEM_ERROR`.
+pub fn inflate_all<E>(
+    state: &mut InflateState,
+    input: &[u8],
+    mode: InflateMode,
+    out: &mut Output,
+    runner: &mut impl Runner,
+    mut on_code: impl FnMut(&mut InflateState, i32) -> Result<Flow, E>,
+) -> Result<Inflated, E> {
+    let mut consumed = 0;
+    let mut code = oxpy_zlib_stream::Z_OK;
+    let mut calls = 0usize;
+    loop {
+        // C's arrange_input_buffer: the next chunk of at most uInt bytes.
+        let given = input.len().min(consumed + MAX_CHUNK);
+        let flush = match mode {
+            InflateMode::Sync => oxpy_zlib_stream::Z_SYNC_FLUSH,
+            InflateMode::FinishAtEnd if given == input.len() => oxpy_zlib_stream::Z_FINISH,
+            InflateMode::FinishAtEnd => Z_NO_FLUSH,
+        };
+        loop {
+            if out.is_full() {
+                return Ok(Inflated { code, consumed });
+            }
+            let room = out.room();
+            let chunk = &input[consumed..given];
+            // Small inputs stay attached, unless their output keeps growing.
+            let detach = chunk.len() > DETACH_MIN || calls > 0;
+            let step = match (room, state.stream.as_mut()) {
+                (None, _) => NO_MEMORY,
+                (Some(room), Some(s)) => runner.run(detach, || s.inflate_vec(chunk, &mut out.buf, room, flush)),
+                (Some(_), None) => ENDED,
+            };
+            let room = room.unwrap_or(0);
+            calls += 1;
+            consumed += step.consumed;
+            code = step.code;
+            if let Flow::Stop = on_code(state, code)? {
+                return Ok(Inflated { code, consumed });
+            }
+            if step.written < room && code != Z_NEED_DICT {
+                break;
+            }
+        }
+        if code == Z_STREAM_END || given == input.len() {
+            return Ok(Inflated { code, consumed });
+        }
+    }
+}
+
+/// CPython's `zlib_error` text: `Error <code> <action>[: <message>]`, with
+/// zlib's message or C's fallback for codes zlib leaves without one.
+pub fn error_message(e: &Error, action: &str) -> String {
+    let msg = if e.code == oxpy_zlib_stream::Z_VERSION_ERROR {
+        Some("library version mismatch")
+    } else {
+        e.msg.or(match e.code {
+            oxpy_zlib_stream::Z_BUF_ERROR => Some("incomplete or truncated stream"),
+            Z_STREAM_ERROR => Some("inconsistent stream state"),
+            oxpy_zlib_stream::Z_DATA_ERROR => Some("invalid input data"),
+            _ => None,
+        })
+    };
+    match msg {
+        Some(m) => format!("Error {} {action}: {}", e.code, truncate(m, 200)),
+        None => format!("Error {} {action}", e.code),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
