@@ -155,6 +155,14 @@ impl Deflater {
         Ok(Deflater(s))
     }
 
+    /// `deflateReset`: a fresh stream with the same parameters, keeping the
+    /// allocations.
+    pub fn reset(&mut self) -> Result<(), Error> {
+        // SAFETY: an initialised stream.
+        let code = unsafe { z::deflateReset(&mut *(self.0).0) };
+        self.0.result(code)
+    }
+
     /// `deflateSetDictionary`.
     pub fn set_dictionary(&mut self, dict: &[u8]) -> Result<(), Error> {
         let len = u32::try_from(dict.len()).map_err(|_| Error { code: Z_STREAM_ERROR, msg: None })?;
@@ -210,6 +218,13 @@ impl Inflater {
         let code = unsafe { z::inflateInit2_(&mut *s.0, wbits, z::zlibVersion(), size) };
         s.result(code)?;
         Ok(Inflater(s))
+    }
+
+    /// `inflateReset2(wbits)`: a fresh stream, keeping the allocations.
+    pub fn reset(&mut self, wbits: i32) -> Result<(), Error> {
+        // SAFETY: an initialised stream.
+        let code = unsafe { z::inflateReset2(&mut *(self.0).0, wbits) };
+        self.0.result(code)
     }
 
     /// `inflateSetDictionary`.
