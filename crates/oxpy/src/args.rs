@@ -257,7 +257,9 @@ fn unexpected_keyword(py: Python<'_>, p: &Params, args: &CallArgs<'_, '_>) -> Ra
             let Some(s) = key.downcast::<PyStr>() else {
                 return TypeError::raise(py, "keywords must be strings");
             };
-            let known = match key_equals_any(s, p.names) {
+            // Positional-only names are not keywords (clinic's keyword
+            // tuple leaves them out): passing one is an invalid keyword.
+            let known = match key_equals_any(s, &p.names[p.posonly..]) {
                 Ok(k) => k,
                 Err(e) => return e,
             };

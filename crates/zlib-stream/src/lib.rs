@@ -34,11 +34,19 @@ pub fn version() -> &'static str {
 
 /// CRC-32 of `data` continuing from `crc` (zlib's `crc32`).
 pub fn crc32(crc: u32, data: &[u8]) -> u32 {
-    zlib_rs::crc32::crc32(crc, data)
+    // crc32fast: the same SIMD folding, and cheaper on short inputs.
+    let mut hasher = crc32fast::Hasher::new_with_initial(crc);
+    hasher.update(data);
+    hasher.finalize()
 }
 
 /// Adler-32 of `data` continuing from `adler` (zlib's `adler32`).
 pub fn adler32(adler: u32, data: &[u8]) -> u32 {
+    if data.is_empty() {
+        // zlib reduces both halves modulo 65521 even without data.
+        const BASE: u32 = 65521;
+        return ((adler & 0xffff) % BASE) | (((adler >> 16) % BASE) << 16);
+    }
     zlib_rs::adler32::adler32(adler, data)
 }
 
@@ -207,7 +215,13 @@ impl Drop for Deflater {
 }
 
 /// A decompression stream (`inflateInit2` … `inflateEnd`).
-pub struct Inflater(Stream);
+pub struct Inflater {
+    stream: Stream,
+    /// The message of the error that put the stream in its bad state: zlib
+    /// keeps it for every later call, zlib-rs replaces it with "repeated
+    /// call with bad state".
+    bad_msg: Option<&'static str>,
+}
 
 impl Inflater {
     /// `inflateInit2(wbits)`.
@@ -217,28 +231,33 @@ impl Inflater {
         // SAFETY: a fresh, boxed z_stream with the default allocator.
         let code = unsafe { z::inflateInit2_(&mut *s.0, wbits, z::zlibVersion(), size) };
         s.result(code)?;
-        Ok(Inflater(s))
+        Ok(Inflater { stream: s, bad_msg: None })
     }
 
     /// `inflateReset2(wbits)`: a fresh stream, keeping the allocations.
     pub fn reset(&mut self, wbits: i32) -> Result<(), Error> {
         // SAFETY: an initialised stream.
-        let code = unsafe { z::inflateReset2(&mut *(self.0).0, wbits) };
-        self.0.result(code)
+        let code = unsafe { z::inflateReset2(&mut *self.stream.0, wbits) };
+        self.bad_msg = None;
+        self.stream.result(code)
     }
 
     /// `inflateSetDictionary`.
     pub fn set_dictionary(&mut self, dict: &[u8]) -> Result<(), Error> {
         let len = u32::try_from(dict.len()).map_err(|_| Error { code: Z_STREAM_ERROR, msg: None })?;
         // SAFETY: an initialised stream; `dict` is valid for `len` bytes.
-        let code = unsafe { z::inflateSetDictionary(&mut *(self.0).0, dict.as_ptr(), len) };
-        self.0.result(code)
+        let code = unsafe { z::inflateSetDictionary(&mut *self.stream.0, dict.as_ptr(), len) };
+        self.stream.result(code)
     }
 
     /// One `inflate(flush)` call on up to [`MAX_CHUNK`] bytes of each slice.
     pub fn inflate(&mut self, input: &[u8], output: &mut [MaybeUninit<u8>], flush: i32) -> Step {
         // SAFETY: as Deflater::deflate.
-        self.0.step(input, output, |s| unsafe { z::inflate(s, flush) })
+        let step = self.stream.step(input, output, |s| unsafe { z::inflate(s, flush) });
+        if step.code == Z_DATA_ERROR && self.bad_msg.is_none() {
+            self.bad_msg = self.stream.msg();
+        }
+        step
     }
 
     /// As [`Inflater::inflate`], writing after the end of `out` (into at most
@@ -247,9 +266,9 @@ impl Inflater {
         append(out, room, |spare| self.inflate(input, spare, flush))
     }
 
-    /// The stream's last message.
+    /// The stream's last message, as zlib reports it.
     pub fn msg(&self) -> Option<&'static str> {
-        self.0.msg()
+        self.bad_msg.or_else(|| self.stream.msg())
     }
 
     /// An independent copy of the stream (`inflateCopy`).
@@ -258,20 +277,21 @@ impl Inflater {
         // inflateCopy refuses a source whose next_out is null (zlib-rs),
         // which `step` leaves behind: lend it a dangling, never written
         // pointer (avail_out is 0) for the call.
-        let s = &mut *(self.0).0;
+        let s = &mut *self.stream.0;
         s.next_out = std::ptr::NonNull::<u8>::dangling().as_ptr();
         // SAFETY: `self` is initialised; `copy` is a boxed stream that
         // inflateCopy initialises.
         let code = unsafe { z::inflateCopy(&mut *copy.0, s) };
         s.next_out = std::ptr::null_mut();
         copy.0.next_out = std::ptr::null_mut();
-        self.0.copied(copy, code).map(Inflater)
+        let bad_msg = self.bad_msg;
+        self.stream.copied(copy, code).map(|stream| Inflater { stream, bad_msg })
     }
 }
 
 impl Drop for Inflater {
     fn drop(&mut self) {
         // SAFETY: the stream was initialised by inflateInit2/inflateCopy.
-        unsafe { z::inflateEnd(&mut *(self.0).0) };
+        unsafe { z::inflateEnd(&mut *self.stream.0) };
     }
 }

@@ -624,6 +624,7 @@ fn decompress_decompress<'py>(
 fn decompress_flush<'py>(
     py: Python<'py>,
     this: &Decompress,
+    module: Borrowed<'_, 'py, PyModule>,
     #[arg(default = DEF_BUF_SIZE as isize)] length: isize,
 ) -> PyResult<Bound<'py, PyBytes>> {
     if length <= 0 {
@@ -634,12 +635,13 @@ fn decompress_flush<'py>(
     let tail = this.unconsumed_tail.get(py);
     let input = tail.as_borrowed().as_bytes();
     let mut out = output(py, length as usize, usize::MAX)?;
-    let done = engine::inflate_all(&mut state, input, InflateMode::FinishAtEnd, &mut out, &mut gil, |_, code| {
-        Ok::<_, Raised>(match code {
-            Z_OK | Z_BUF_ERROR | Z_STREAM_END => Flow::Go,
-            _ => Flow::Stop,
-        })
-    })?;
+    let zdict = this.zdict.as_ref().map(|d| d.bind(py));
+    let done =
+        engine::inflate_all(&mut state, input, InflateMode::FinishAtEnd, &mut out, &mut gil, |st, code| match code {
+            Z_OK | Z_BUF_ERROR | Z_STREAM_END => Ok(Flow::Go),
+            Z_NEED_DICT if zdict.is_some() => set_inflate_zdict(module, st, zdict.expect("checked")).map(|()| Flow::Go),
+            _ => Ok(Flow::Stop),
+        })?;
     save_unconsumed_input(py, this, input, done.consumed, done.code)?;
     if done.code == Z_STREAM_END {
         this.eof.set(true);
