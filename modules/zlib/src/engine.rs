@@ -20,37 +20,85 @@ pub trait Runner {
     fn run<T: Send>(&mut self, detach: bool, work: impl FnOnce() -> T + Send) -> T;
 }
 
+/// CPython's `_BlocksOutputBuffer` block sizes: the block after the n-th
+/// is `BLOCK_SIZES[n]` (the last size repeating).
+const BLOCK_SIZES: [usize; 17] = {
+    const K: usize = 1024;
+    const M: usize = 1024 * K;
+    [
+        32 * K,
+        64 * K,
+        256 * K,
+        M,
+        4 * M,
+        8 * M,
+        16 * M,
+        16 * M,
+        32 * M,
+        32 * M,
+        32 * M,
+        32 * M,
+        64 * M,
+        64 * M,
+        128 * M,
+        128 * M,
+        256 * M,
+    ]
+};
+
+/// How an output grows.
+#[derive(Clone, Copy)]
+pub enum Growth {
+    /// In blocks of C's `_BlocksOutputBuffer` (the first of the given
+    /// size): each zlib call is offered the rest of the current block, as
+    /// in C. Call boundaries matter for zlib: how far back a distance may
+    /// reach depends on the output of the current call.
+    Blocks,
+    /// Doubling one buffer, as `_ZlibDecompressor` does in C.
+    Doubling,
+}
+
 /// Growing output with an optional hard limit (`max_length`).
 pub struct Output {
     /// The bytes produced so far.
     pub buf: Vec<u8>,
     limit: usize,
+    growth: Growth,
+    /// End of the current block (its last byte + 1) and blocks so far.
+    block_end: usize,
+    blocks: usize,
 }
 
 impl Output {
-    /// An output that first reserves `initial` bytes (capped by `limit`)
-    /// and never exceeds `limit`; `None` when `initial` cannot be allocated
-    /// (C's `MemoryError`).
-    pub fn new(initial: usize, limit: usize) -> Option<Self> {
+    /// An output whose first block is `initial` bytes (capped by `limit`)
+    /// and which never exceeds `limit`; `None` when `initial` cannot be
+    /// allocated (C's `MemoryError`).
+    pub fn new(initial: usize, limit: usize, growth: Growth) -> Option<Self> {
+        let first = initial.min(limit);
         let mut buf = Vec::new();
-        buf.try_reserve_exact(initial.min(limit)).ok()?;
-        Some(Output { buf, limit })
+        buf.try_reserve_exact(first).ok()?;
+        Some(Output { buf, limit, growth, block_end: first, blocks: 1 })
     }
 
     fn is_full(&self) -> bool {
         self.buf.len() >= self.limit
     }
 
-    /// Makes room for the next call (doubling, as C's block buffer grows
-    /// geometrically) and returns how much it may write; `None` when memory
-    /// ran out.
+    /// Makes room for the next call and returns how much it may write;
+    /// `None` when memory ran out.
     fn room(&mut self) -> Option<usize> {
-        let left = self.limit - self.buf.len();
-        if self.buf.capacity() == self.buf.len() {
-            let grow = self.buf.len().clamp(32 * 1024, 256 * 1024 * 1024).min(left);
-            self.buf.try_reserve_exact(grow).ok()?;
+        let len = self.buf.len();
+        if len >= self.block_end {
+            let size = match self.growth {
+                Growth::Blocks => BLOCK_SIZES[self.blocks.min(BLOCK_SIZES.len() - 1)],
+                Growth::Doubling => len.max(1),
+            };
+            let size = size.min(self.limit - len);
+            self.buf.try_reserve_exact(size).ok()?;
+            self.block_end = len + size;
+            self.blocks += 1;
         }
-        Some((self.buf.capacity() - self.buf.len()).min(left))
+        Some(self.block_end - len)
     }
 }
 

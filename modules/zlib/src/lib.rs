@@ -12,7 +12,7 @@ pub mod engine;
 
 use std::sync::Mutex;
 
-use engine::{DeflateState, Flow, InflateMode, InflateState, Output, Runner};
+use engine::{DeflateState, Flow, Growth, InflateMode, InflateState, Output, Runner};
 use oxpy::args::{getargs_int, u32_bitwise};
 use oxpy::buffer::Buffer;
 use oxpy::class::{BoolMember, ClassType, ObjectMember};
@@ -158,7 +158,11 @@ fn finish<'py>(py: Python<'py>, out: Output) -> PyResult<Bound<'py, PyBytes>> {
 /// A new output buffer, or C's `MemoryError` when its initial size cannot
 /// be allocated.
 fn output(py: Python<'_>, initial: usize, limit: usize) -> PyResult<Output> {
-    Output::new(initial, limit).ok_or_else(|| MemoryError::raise(py, "Unable to allocate output buffer."))
+    output_growing(py, initial, limit, Growth::Blocks)
+}
+
+fn output_growing(py: Python<'_>, initial: usize, limit: usize, growth: Growth) -> PyResult<Output> {
+    Output::new(initial, limit, growth).ok_or_else(|| MemoryError::raise(py, "Unable to allocate output buffer."))
 }
 
 fn checksum(py: Python<'_>, data: &[u8], f: fn(u32, &[u8]) -> u32, start: u32) -> u32 {
@@ -811,7 +815,7 @@ fn zlib_decompressor_decompress<'py>(
         (max_length as usize, (max_length as usize).min(16 * 1024 * 1024))
     };
     let input: &[u8] = if st.pending { &st.input } else { &data };
-    let mut out = output(py, initial, limit)?;
+    let mut out = output_growing(py, initial, limit, Growth::Doubling)?;
     let result =
         engine::inflate_all(&mut st.stream, input, InflateMode::Sync, &mut out, &mut gil, |_, code| match code {
             Z_OK | Z_BUF_ERROR | Z_STREAM_END => Ok(Flow::Go),

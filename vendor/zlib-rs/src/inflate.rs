@@ -841,7 +841,7 @@ impl State<'_> {
 
                             let mut copy = self.offset - copy;
 
-                            if copy > self.window.have() {
+                            if copy > self.window_have_limited() {
                                 if self.flags.contains(Flags::SANE) {
                                     restore!();
                                     self.mode = Mode::Bad;
@@ -1557,7 +1557,7 @@ impl State<'_> {
 
                                 let mut copy = self.offset - copy;
 
-                                if copy > self.window.have() {
+                                if copy > self.window_have_limited() {
                                     if self.flags.contains(Flags::SANE) {
                                         mode = Mode::Bad;
                                         break 'label self.bad("invalid distance too far back\0");
@@ -1844,6 +1844,17 @@ impl State<'_> {
         ret
     }
 
+    /// oxpy: the history a distance may reach, as zlib counts it: the
+    /// window holds at most `1 << wbits` bytes (zlib-rs always allocates a
+    /// 32 KiB window, so a raw stream read with a smaller `wbits` than it
+    /// was written with would otherwise decode where zlib rejects it).
+    fn window_have_limited(&self) -> usize {
+        match self.wbits {
+            0 => self.window.have(),
+            w => self.window.have().min(1usize << w),
+        }
+    }
+
     fn bad(&mut self, msg: &'static str) -> ReturnCode {
         #[cfg(all(feature = "std", test))]
         dbg!(msg);
@@ -2047,7 +2058,7 @@ unsafe fn inflate_fast_help_impl<const FEATURES: usize>(state: &mut State, _star
 
                         if dist as usize > written {
                             // copy fropm the window
-                            if (dist as usize - written) > state.window.have() {
+                            if (dist as usize - written) > state.window_have_limited() {
                                 if state.flags.contains(Flags::SANE) {
                                     bad = Some("invalid distance too far back\0");
                                     state.mode = Mode::Bad;
