@@ -79,6 +79,9 @@ pub fn run(root: &Path, opts: &Options) -> Result<bool> {
             if diff_script(root, module).is_file() {
                 rows.push(differential(root, py, &built, module, opts.diff_time));
             }
+            if behaviour_script(root, module).is_file() {
+                rows.push(behaviour(root, py, &built, module));
+            }
             rows.extend(crate::fuzz::test_rows(root, py, &built, module, opts.fuzz_time));
         }
     }
@@ -266,6 +269,26 @@ fn conformance(root: &Path, py: &Python, built: &Built, deps: Option<&Path>, mod
 
 fn diff_script(root: &Path, module: &str) -> std::path::PathBuf {
     root.join("tests/python").join(format!("diff_{module}.py"))
+}
+
+fn behaviour_script(root: &Path, module: &str) -> std::path::PathBuf {
+    root.join("tests/python").join(format!("{module}_behaviour.py"))
+}
+
+/// Runs `tests/python/<module>_behaviour.py`: a module's checks that are not
+/// C-vs-Rust comparisons of single calls (zlib: the GIL released while
+/// compressing, per-object locking, bounded memory on bombs, interop).
+fn behaviour(root: &Path, py: &Python, built: &Built, module: &str) -> Row {
+    let t = Instant::now();
+    println!("== behaviour: {module}, Python {}", py.full_version());
+    let rust = match built.overlay_file(py, module) {
+        Ok(path) => path,
+        Err(e) => return Row::new(module, py, "behaviour", None, false, t, &e),
+    };
+    let mut cmd = Command::new(&py.exe);
+    cmd.arg(behaviour_script(root, module)).arg("--rust").arg(rust).env_remove("PYTHONPATH");
+    let (ok, counts, note) = run_result_script(&mut cmd, SUITE_TIMEOUT);
+    Row::new(module, py, "behaviour", counts, ok, t, &note)
 }
 
 /// Runs `tests/python/diff_<module>.py`, comparing the C and Rust modules.
