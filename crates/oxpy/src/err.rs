@@ -48,6 +48,15 @@ impl Raised {
         Raised::already_set()
     }
 
+    /// A failure without an exception, for reproducing C functions that
+    /// return NULL without setting one: CPython then raises its own
+    /// `SystemError`, worded after the call path, exactly as for the C
+    /// function. Use for bug-compatibility only.
+    #[cold]
+    pub fn without_exception(_py: Python<'_>) -> Self {
+        Raised(PhantomData)
+    }
+
     /// Whether an exception is set on this thread.
     pub fn is_set(_py: Python<'_>) -> bool {
         // SAFETY: attached.

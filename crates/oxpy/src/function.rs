@@ -14,7 +14,7 @@ use std::ptr::NonNull;
 use pyo3_ffi as ffi;
 
 use crate::types::{PyAny, PyBytes, PyInt, PyModule, PyTuple};
-use crate::{Borrowed, Bound, PyResult, Python, Raised};
+use crate::{Borrowed, Bound, PyResult, Python};
 
 /// The arguments of one call, borrowed from the caller's vector (no copy).
 #[derive(Clone, Copy)]
@@ -109,10 +109,9 @@ pub(crate) fn trampoline(
     unsafe {
         Python::with_attached(|py| match catch_unwind(AssertUnwindSafe(|| body(py))) {
             Ok(Ok(obj)) => obj,
-            Ok(Err(_)) => {
-                debug_assert!(Raised::is_set(py), "error returned without an exception set");
-                std::ptr::null_mut()
-            }
+            // Without an exception set (Raised::without_exception) CPython
+            // raises its SystemError, as for a C function doing the same.
+            Ok(Err(_)) => std::ptr::null_mut(),
             Err(payload) => {
                 let _ = crate::err::raise_panic(py, payload);
                 std::ptr::null_mut()
