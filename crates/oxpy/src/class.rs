@@ -105,10 +105,10 @@ unsafe fn instantiate<'py, T: PyClass>(
     ty: *mut ffi::PyTypeObject,
     value: T,
 ) -> PyResult<Bound<'py, T>> {
-    // SAFETY: forwarded; tp_alloc (PyType_GenericAlloc for these types)
-    // returns a zeroed object of tp_basicsize bytes with its header set (and
-    // a reference to the heap type), or null with an exception set; the
-    // payload is written before anything can see the object.
+    // tp_alloc (PyType_GenericAlloc for these types) returns a zeroed
+    // object of tp_basicsize bytes with its header set (and a reference to
+    // the heap type), or null with an exception set; the payload is written
+    // SAFETY: as said above (and forwarded) before anything sees the object.
     unsafe {
         let alloc: ffi::allocfunc = std::mem::transmute(ffi::PyType_GetSlot(ty, ffi::Py_tp_alloc));
         let obj = alloc(ty, 0);
@@ -141,10 +141,10 @@ impl<T: PyClass> Bound<'_, T> {
 
 /// `tp_dealloc`: drops the payload, frees the object, releases the type.
 unsafe extern "C" fn dealloc<T: PyClass>(obj: *mut ffi::PyObject) {
-    // SAFETY: CPython calls tp_dealloc attached, once, on an instance of T's
-    // class whose refcount reached zero: the payload is initialised and
-    // nothing else refers to it. Heap-type instances own a reference to their
-    // type, released last (after tp_free, which needs the type's slots).
+    // CPython calls tp_dealloc attached, once, on an instance of T's class
+    // whose refcount reached zero: the payload is initialised and nothing
+    // else refers to it. Heap-type instances own a reference to their type,
+    // SAFETY: as said above; the type is released last (tp_free needs it).
     unsafe {
         let ty = ffi::Py_TYPE(obj);
         let payload = addr_of_mut!((*obj.cast::<ClassObject<T>>()).value);
