@@ -279,7 +279,7 @@ def roundtrip_outcome(differ, compressed, data, wbits, zdict=None):
             got = d.decompress(compressed) + d.flush()
             results.append(("ok", got == data, len(got)))
         except Exception as e:
-            results.append(("raise", type(e).__name__, str(e)))
+            results.append(("raise", type(e).__name__, differential.exception_message(e)))
     if all(r == ("ok", True, len(data)) for r in results):
         return ("ok", "roundtrip", True)
     return ("ok", "roundtrip failed", tuple(results))
@@ -439,7 +439,7 @@ class Pair:
                         continue
                 results.append(("ok", got == data, len(got)))
             except Exception as e:
-                results.append(("raise", type(e).__name__, str(e)))
+                results.append(("raise", type(e).__name__, differential.exception_message(e)))
         if all(r == ("ok", True, len(data)) for r in results):
             return ("ok", "roundtrip", True)
         return ("ok", "roundtrip failed", tuple(results))

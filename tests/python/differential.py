@@ -42,12 +42,26 @@ def type_name(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+# CPython's SystemError for a C function that returned NULL without an
+# exception; its wording depends on the call path (a specialised call site
+# says "error return without exception set"), not on the function.
+NULL_WITHOUT_EXCEPTION = "<NULL returned without an exception>"
+
+
+def exception_message(e):
+    message = str(e)
+    if type(e) is SystemError and (message == "error return without exception set"
+                                   or message.endswith("returned NULL without setting an exception")):
+        return NULL_WITHOUT_EXCEPTION
+    return message
+
+
 def outcome(func, args, kwargs):
     """("ok", result type, result) or ("raise", exception type, message)."""
     try:
         result = func(*args, **kwargs)
     except Exception as e:
-        return ("raise", type_name(type(e)), str(e))
+        return ("raise", type_name(type(e)), exception_message(e))
     return ("ok", type_name(type(result)), result)
 
 

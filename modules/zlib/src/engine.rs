@@ -249,7 +249,9 @@ pub fn inflate_all<E>(
             InflateMode::FinishAtEnd => Z_NO_FLUSH,
         };
         loop {
-            if out.is_full() {
+            // The first call is made even without room (C's
+            // `_ZlibDecompressor` with `max_length=0` still reads headers).
+            if calls > 0 && out.is_full() {
                 return Ok(Inflated { code, consumed });
             }
             let room = out.room();

@@ -16,7 +16,7 @@ use engine::{DeflateState, Flow, Growth, InflateMode, InflateState, Output, Runn
 use oxpy::args::{getargs_int, u32_bitwise};
 use oxpy::buffer::Buffer;
 use oxpy::class::{BoolMember, ClassType, ObjectMember};
-use oxpy::err::exceptions::{EOFError, MemoryError, OverflowError, SystemError, TypeError, ValueError};
+use oxpy::err::exceptions::{EOFError, MemoryError, OverflowError, TypeError, ValueError};
 use oxpy::module::{ModuleState, TraverseStop, Visit};
 use oxpy::sync::lock;
 use oxpy::types::{PyAny, PyBytes, PyInt, PyModule, PyStr, PyType};
@@ -259,6 +259,8 @@ fn decompress<'py>(
     if bufsize < 0 {
         return Err(ValueError::raise(py, "bufsize must be non-negative"));
     }
+    // C allocates the output first: a huge `bufsize` fails before `wbits`.
+    let mut out = output(py, bufsize.max(1) as usize, usize::MAX)?;
     let spares = &state_of(module)?.spare_inflater;
     let spare = spares.try_lock().ok().and_then(|mut s| s.take_if(|(k, _)| *k == wbits));
     let stream = match spare.and_then(|(_, mut i)| i.reset(wbits).ok().map(|()| i)) {
@@ -269,7 +271,6 @@ fn decompress<'py>(
         })?,
     };
     let mut state = InflateState { stream: Some(stream), last_msg: None };
-    let mut out = output(py, bufsize.max(1) as usize, usize::MAX)?;
     let done =
         engine::inflate_all(
             &mut state,
@@ -643,7 +644,10 @@ fn decompress_flush<'py>(
     let done =
         engine::inflate_all(&mut state, input, InflateMode::FinishAtEnd, &mut out, &mut gil, |st, code| match code {
             Z_OK | Z_BUF_ERROR | Z_STREAM_END => Ok(Flow::Go),
-            Z_NEED_DICT if zdict.is_some() => set_inflate_zdict(module, st, zdict.expect("checked")).map(|()| Flow::Go),
+            // Only 3.11's flush sets the dictionary; later versions stop.
+            Z_NEED_DICT if zdict.is_some() && oxpy::PY_MINOR_VERSION < 12 => {
+                set_inflate_zdict(module, st, zdict.expect("checked")).map(|()| Flow::Go)
+            }
             _ => Ok(Flow::Stop),
         })?;
     save_unconsumed_input(py, this, input, done.consumed, done.code)?;
@@ -819,12 +823,9 @@ fn zlib_decompressor_decompress<'py>(
     let result =
         engine::inflate_all(&mut st.stream, input, InflateMode::Sync, &mut out, &mut gil, |_, code| match code {
             Z_OK | Z_BUF_ERROR | Z_STREAM_END => Ok(Flow::Go),
-            // C returns NULL without an exception here (3.12, 3.13), which the
-            // interpreter reports as this SystemError.
-            Z_NEED_DICT => Err(SystemError::raise(
-                py,
-                "<method 'decompress' of 'zlib._ZlibDecompressor' objects> returned NULL without setting an exception",
-            )),
+            // C returns NULL without an exception here (3.12, 3.13): CPython
+            // raises its SystemError.
+            Z_NEED_DICT => Err(Raised::without_exception(py)),
             _ => Ok(Flow::Stop),
         });
     let failed = match &result {
