@@ -433,6 +433,8 @@ struct CaseResult {
     size: u64,
     /// By contender: "C", "Rust" and the peers' names.
     timings: BTreeMap<String, Timing>,
+    /// Compressors: the output size by contender (empty otherwise).
+    compressed_size: BTreeMap<String, f64>,
 }
 
 struct Timing {
@@ -517,7 +519,19 @@ fn parse_module_result(j: &Json, json_file: PathBuf) -> Result<ModuleResult> {
         if !timings.contains_key("C") || !timings.contains_key("Rust") {
             return Err(format!("{}: a case without C or Rust timings", json_file.display()));
         }
-        cases.push(CaseResult { function: string(c, "function"), size: number(c, "size")? as u64, timings });
+        let compressed_size = c
+            .get("compressed_size")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(label, n)| Some((label.clone(), n.as_f64()?)))
+            .collect();
+        cases.push(CaseResult {
+            function: string(c, "function"),
+            size: number(c, "size")? as u64,
+            timings,
+            compressed_size,
+        });
     }
     Ok(ModuleResult {
         module: string(j, "module"),
@@ -1020,6 +1034,12 @@ fn render_module(r: &ModuleResult) -> String {
         columns.push(format!("{} median", p.name));
         columns.push(format!("C/{} (median)", p.name));
     }
+    // Compressors: output size relative to C's (below 1: smaller).
+    let sizes = r.cases.iter().any(|c| !c.compressed_size.is_empty());
+    if sizes {
+        columns.push("size Rust/C".into());
+        columns.extend(measured.iter().map(|p| format!("size {}/C", p.name)));
+    }
     table_header(&mut out, &columns.iter().map(String::as_str).collect::<Vec<_>>(), 2);
     let mut differs = false;
     for case in &r.cases {
@@ -1050,6 +1070,14 @@ fn render_module(r: &ModuleResult) -> String {
                 None if p.status != "ok" => cells.extend([p.status.clone(), p.status.clone()]),
                 None => cells.extend(["–".into(), "–".into()]),
             }
+        }
+        if sizes {
+            let relative = |who: &str| match (case.compressed_size.get(who), case.compressed_size.get("C")) {
+                (Some(n), Some(c)) if *c > 0.0 => format!("{:.3}", n / c),
+                _ => "–".into(),
+            };
+            cells.push(relative("Rust"));
+            cells.extend(measured.iter().map(|p| relative(&p.name)));
         }
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }

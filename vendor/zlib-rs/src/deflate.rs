@@ -416,6 +416,7 @@ pub fn init(stream: &mut z_stream, config: DeflateConfig) -> ReturnCode {
 
         // just provide a valid default; gets set properly later
         hash_calc_variant: HashCalcVariant::Standard,
+        head_sparse: true,
         _cache_line_0: (),
         _cache_line_1: (),
         _cache_line_2: (),
@@ -694,6 +695,7 @@ pub fn copy<'a>(
         head,
         ins_h: source_state.ins_h,
         hash_calc_variant: source_state.hash_calc_variant,
+        head_sparse: source_state.head_sparse,
         crc_fold: source_state.crc_fold,
         gzhead: None,
         gzindex: source_state.gzindex,
@@ -743,13 +745,39 @@ pub fn end<'a>(stream: &'a mut DeflateStream) -> Result<&'a mut z_stream, &'a mu
 }
 
 pub fn reset(stream: &mut DeflateStream) -> ReturnCode {
+    // oxpy: a short stream touched few hash heads; clearing those is much
+    // cheaper than clearing all 128 KiB (which dominated short calls).
+    let head_clear = clear_used_heads(stream.state);
+
     let ret = reset_keep(stream);
 
     if ret == ReturnCode::Ok {
-        lm_init(stream.state);
+        lm_init(stream.state, head_clear);
     }
 
     ret
+}
+
+/// oxpy: zeroes the `head` entries a short stream may have set (the
+/// standard hash of each 4-byte window position that was or could have been
+/// inserted, with a margin); false when that is not possible or not cheaper
+/// (then the caller clears the whole table).
+fn clear_used_heads(state: &mut State) -> bool {
+    const MAX_POSITIONS: usize = 16 * 1024;
+    if !state.head_sparse {
+        return false;
+    }
+    let window = state.window.filled();
+    let end = Ord::min(state.strstart + state.lookahead + STD_MAX_MATCH + 4, window.len());
+    if end > MAX_POSITIONS {
+        return false;
+    }
+    let head = state.head.as_mut_slice();
+    for w in window[..end].windows(4) {
+        let val = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        head[StandardHashCalc::update_hash(0, val) as usize] = 0;
+    }
+    true
 }
 
 pub fn reset_keep(stream: &mut DeflateStream) -> ReturnCode {
@@ -785,11 +813,14 @@ pub fn reset_keep(stream: &mut DeflateStream) -> ReturnCode {
     ReturnCode::Ok
 }
 
-fn lm_init(state: &mut State) {
+fn lm_init(state: &mut State, head_clear: bool) {
     state.window_size = 2 * state.w_size;
 
     // zlib uses CLEAR_HASH here
-    state.head.as_mut_slice().fill(0);
+    if !head_clear {
+        state.head.as_mut_slice().fill(0);
+    }
+    state.head_sparse = true;
 
     // Set the default configuration parameters:
     lm_set_level(state, state.level);
@@ -1256,6 +1287,11 @@ pub(crate) struct State<'a> {
     pub(crate) block_open: u8,
 
     pub(crate) hash_calc_variant: HashCalcVariant,
+
+    /// oxpy: whether every non-zero `head` entry since the last clear was set
+    /// by the standard hash of the 4 window bytes at its position (no
+    /// rolling hash, no slide), so a reset may clear just those entries.
+    pub(crate) head_sparse: bool,
 
     pub(crate) match_available: bool, /* set if previous match exists */
 
@@ -1821,9 +1857,15 @@ pub(crate) fn fill_window(stream: &mut DeflateStream) {
         // If there was sliding, more >= WSIZE. So in all cases, more >= 2.
         assert!(more >= 2, "more < 2");
 
-        let n = read_buf_window(stream, stream.state.strstart + stream.state.lookahead, more);
+        let data_end = stream.state.strstart + stream.state.lookahead;
+        let n = read_buf_window(stream, data_end, more);
 
         let state = &mut *stream.state;
+        // oxpy: new bytes after earlier ones may change the 4-byte windows of
+        // positions inserted before (see State::head_sparse).
+        if n > 0 && data_end > 0 {
+            state.head_sparse = false;
+        }
         state.lookahead += n;
 
         // Initialize the hash value now that we have some input:

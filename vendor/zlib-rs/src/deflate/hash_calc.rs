@@ -99,6 +99,7 @@ impl RollHashCalc {
     }
 
     pub fn quick_insert_string(state: &mut State, string: usize) -> u16 {
+        state.head_sparse = false; // oxpy: see State::head_sparse
         let val = state.window.filled()[string + Self::HASH_CALC_OFFSET] as u32;
 
         state.ins_h = Self::hash_calc(state.ins_h, val);
@@ -117,6 +118,7 @@ impl RollHashCalc {
     }
 
     pub fn insert_string(state: &mut State, string: usize, count: usize) {
+        state.head_sparse = false; // oxpy: see State::head_sparse
         let slice = &state.window.filled()[string + Self::HASH_CALC_OFFSET..][..count];
 
         let w_mask = state.w_mask();

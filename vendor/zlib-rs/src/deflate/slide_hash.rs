@@ -1,4 +1,5 @@
 pub fn slide_hash(state: &mut crate::deflate::State) {
+    state.head_sparse = false; // oxpy: see State::head_sparse
     let wsize = state.w_size as u16;
 
     // The state.head and state.prev slices have a length that is a power of 2 between 8 and 16.

@@ -35,14 +35,16 @@ impl<'a> SymBuf<'a> {
     /// The number of initialized bytes is not changed, and the contents of the buffer are not modified.
     #[inline]
     pub fn clear(&mut self) {
-        self.buf.as_mut_slice().fill(0);
+        // oxpy: every entry is written whole (see push_lit), so nothing
+        // needs zeroing; upstream zeroed all 48 KiB at every block.
         self.filled = 0;
     }
 
     #[inline(always)]
     pub fn push_lit(&mut self, byte: u8) {
-        // NOTE: we rely on the buffer being zeroed here!
-        self.buf.as_mut_slice()[self.filled + 2] = byte;
+        // oxpy: write the whole entry (dist 0, then the literal) instead of
+        // relying on a zeroed buffer.
+        self.buf.as_mut_slice()[self.filled..][..3].copy_from_slice(&[0, 0, byte]);
 
         self.filled += 3;
     }
