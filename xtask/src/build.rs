@@ -252,6 +252,10 @@ fn link_interpreter(out: &Path, py: &Python, libs: &RustLibs, modules: &[String]
     let stamp = build.join("config.o.stamp");
     run_if_changed(&mut compile, &[&config_c], &config_o, &stamp, "compiling config.c", quiet, || Ok(()))?;
 
+    // libpython without its own config.o (the built-in table ours replaces),
+    // so that all of it can be linked in.
+    let libpython = libpython_without_config(&build, &libpython, quiet)?;
+
     // python.o + config.o + Rust + libpython -> python3
     let exe = bin.join("python3");
     let linkcc = split_flags(py.var("LINKCC")?);
@@ -262,7 +266,14 @@ fn link_interpreter(out: &Path, py: &Python, libs: &RustLibs, modules: &[String]
         .args(split_flags(py.var_or_empty("LINKFORSHARED")))
         .arg("-o")
         .arg(tmp_path(&exe))
-        .args([&python_o, &config_o, &libs.staticlib, &libpython])
+        .args([&python_o, &config_o, &libs.staticlib])
+        // Every object of libpython, as CPython links its own python3: the
+        // extension modules in lib-dynload use internal symbols nothing in
+        // the interpreter references (e.g. 3.13's _testinternalcapi needs
+        // _PyInterpreterConfig_InitFromDict).
+        .arg("-Wl,--whole-archive")
+        .arg(&libpython)
+        .arg("-Wl,--no-whole-archive")
         .args(&libs.link_flags)
         .args(split_flags(py.var_or_empty("LIBS")))
         .args(split_flags(py.var_or_empty("MODLIBS")))
@@ -275,6 +286,26 @@ fn link_interpreter(out: &Path, py: &Python, libs: &RustLibs, modules: &[String]
         check_interpreter(&exe, py, modules)
     })?;
     Ok(exe)
+}
+
+/// A copy of `libpython` without `config.o` (`ar d`), remade when the
+/// original changes (an exact copy next to it tells).
+fn libpython_without_config(build: &Path, libpython: &Path, quiet: bool) -> Result<PathBuf> {
+    let name = libpython.file_name().ok_or_else(|| format!("{}: no file name", libpython.display()))?;
+    let stripped = build.join(name);
+    let original = build.join(format!("{}.orig", name.to_string_lossy()));
+    if crate::util::copy_if_changed(libpython, &original)? || !stripped.is_file() {
+        let tmp = tmp_path(&stripped);
+        fs::copy(&original, &tmp).map_err(|e| format!("cannot copy {}: {e}", original.display()))?;
+        let mut strip = Command::new("ar");
+        strip.arg("d").arg(&tmp).arg("config.o");
+        if !quiet {
+            eprintln!("xtask: removing config.o from a copy of libpython: {}", display_cmd(&strip));
+        }
+        output_checked(&mut strip, "removing config.o from a copy of libpython")?;
+        crate::util::rename(&tmp, &stripped)?;
+    }
+    Ok(stripped)
 }
 
 /// Runs `cmd` and then `finish` (which together make `output`) unless
