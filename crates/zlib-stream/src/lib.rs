@@ -42,10 +42,16 @@ pub fn crc32(crc: u32, data: &[u8]) -> u32 {
 
 /// Adler-32 of `data` continuing from `adler` (zlib's `adler32`).
 pub fn adler32(adler: u32, data: &[u8]) -> u32 {
-    if data.is_empty() {
-        // zlib reduces both halves modulo 65521 even without data.
-        const BASE: u32 = 65521;
-        return ((adler & 0xffff) % BASE) | (((adler >> 16) % BASE) << 16);
+    const BASE: u64 = 65521;
+    if data.len() < 64 {
+        // Short inputs (SIMD setup costs more than the work): zlib's result
+        // is both sums modulo 65521, also for no data at all.
+        let (mut a, mut b) = (u64::from(adler & 0xffff), u64::from(adler >> 16));
+        for &byte in data {
+            a += u64::from(byte);
+            b += a;
+        }
+        return ((a % BASE) | ((b % BASE) << 16)) as u32;
     }
     zlib_rs::adler32::adler32(adler, data)
 }

@@ -73,3 +73,26 @@ fn reset_streams_compress_like_fresh_ones() {
         }
     }
 }
+
+#[test]
+fn adler32_matches_the_reference_on_both_paths() {
+    // zlib's definition: both sums modulo 65521 (also of the starting value).
+    fn reference(adler: u32, data: &[u8]) -> u32 {
+        let (mut a, mut b) = (u64::from(adler & 0xffff) % 65521, u64::from(adler >> 16) % 65521);
+        for &byte in data {
+            a = (a + u64::from(byte)) % 65521;
+            b = (b + a) % 65521;
+        }
+        (a | (b << 16)) as u32
+    }
+    for len in [0, 1, 15, 16, 63, 64, 65, 1000, 6000] {
+        let input = data(len as u64 + 7, len);
+        for start in [0, 1, 0xffff, 0xfff0_fff0, u32::MAX, 65521, 65520 << 16] {
+            assert_eq!(
+                oxpy_zlib_stream::adler32(start, &input),
+                reference(start, &input),
+                "{len} bytes from {start:#x}"
+            );
+        }
+    }
+}

@@ -155,6 +155,12 @@ fn finish<'py>(py: Python<'py>, out: Output) -> PyResult<Bound<'py, PyBytes>> {
     PyBytes::new(py, &out.buf)
 }
 
+/// The first output block for compressing `len` bytes: room for all of it
+/// when small (no regrowth), a quarter when large (most inputs shrink).
+fn compressed_estimate(len: usize) -> usize {
+    if len <= 64 * 1024 { len + len / 8 + 64 } else { len / 4 }
+}
+
 /// A new output buffer, or C's `MemoryError` when its initial size cannot
 /// be allocated.
 fn output(py: Python<'_>, initial: usize, limit: usize) -> PyResult<Output> {
@@ -223,7 +229,7 @@ fn compress<'py>(
     };
     let mut state = DeflateState { stream: Some(stream), last_msg: None };
     // Most inputs shrink; start at a quarter and let the buffer grow.
-    let mut out = output(py, data.len() / 4 + 64, usize::MAX)?;
+    let mut out = output(py, compressed_estimate(data.len()), usize::MAX)?;
     engine::deflate_all(&mut state, &data, Z_FINISH, &mut out, &mut Gil(py))
         .map_err(|e| zlib_error(module, &e, "while compressing data"))?;
     if let (Some(d), Ok(mut spare)) = (state.stream, spares.try_lock()) {
@@ -447,7 +453,7 @@ fn compress_compress<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let mut gil = Gil(py);
     let mut state = lock(&mut gil.0, &this.state);
-    let mut out = output(py, data.len() / 4 + 64, usize::MAX)?;
+    let mut out = output(py, compressed_estimate(data.len()), usize::MAX)?;
     engine::deflate_all(&mut state, &data, Z_NO_FLUSH, &mut out, &mut gil)
         .map_err(|e| zlib_error(module, &e, "while compressing data"))?;
     drop(state);
