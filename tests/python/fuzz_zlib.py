@@ -343,3 +343,78 @@ def stress_calls(c):
                           lambda m, t=t, level=level, wbits=wbits: m.decompress(m.compress(t, level, wbits), wbits)))
     calls += [("compress", ("str",), {}), ("decompress", (b"x\x9c",), {}), ("compressobj", (), {"level": 10})]
     return calls
+
+
+def leak_sequences(c):
+    """Whole object sequences for the leak check: every method, attribute and
+    copy of Compress, Decompress and (3.12+) _ZlibDecompressor, on success
+    and error paths."""
+    rng = random.Random(11)
+    text = D.text_data(rng, 3000)
+    stream = c.compress(text)
+    zdict = text[:200]
+    co = c.compressobj(zdict=zdict)
+    dict_stream = co.compress(text) + co.flush()
+    seqs = []
+
+    def compress_object(m):
+        o = m.compressobj(6, 8, 15, 8, 0, zdict)
+        o.compress(text)
+        o.flush(2)
+        o.copy().flush()
+        o.__deepcopy__(None)
+        o.flush()
+        try:
+            o.flush()
+        except m.error:
+            pass
+        try:
+            o.copy()
+        except ValueError:
+            pass
+    seqs.append(("Compress: compress, flush modes, copies, errors after finish", compress_object))
+
+    def decompress_object(m):
+        o = m.decompressobj()
+        o.decompress(stream + b"tail", 100)
+        o.unconsumed_tail, o.unused_data, o.eof
+        o.copy().decompress(o.unconsumed_tail)
+        o.decompress(o.unconsumed_tail)
+        o.flush()
+        try:
+            o.decompress(b"more")
+        except m.error:
+            pass
+    seqs.append(("Decompress: max_length, tails, copy, flush, after the end", decompress_object))
+
+    def decompress_errors(m):
+        o = m.decompressobj(zdict=b"wrong")
+        for data in (dict_stream[:50], b"garbage"):
+            try:
+                o.decompress(data)
+            except m.error:
+                pass
+        o.flush()
+        o = m.decompressobj(zdict=zdict)
+        o.decompress(dict_stream)
+        m.decompressobj(-15, zdict).decompress(b"\x03\x00")
+    seqs.append(("Decompress: dictionaries, corrupt data", decompress_errors))
+
+    if hasattr(c, "_ZlibDecompressor"):
+        def decompressor(m):
+            o = m._ZlibDecompressor()
+            o.decompress(stream[:100], 10)
+            o.decompress(b"", 10)
+            o.decompress(stream[100:] + b"after")
+            o.eof, o.unused_data, o.needs_input
+            try:
+                o.decompress(b"x")
+            except EOFError:
+                pass
+            o = m._ZlibDecompressor()
+            try:
+                o.decompress(b"garbage")
+            except m.error:
+                pass
+        seqs.append(("_ZlibDecompressor: buffered input, limits, end, errors", decompressor))
+    return seqs

@@ -99,14 +99,20 @@ def measure(module, step, calls):
     """Runs one case; returns a list of problems (empty if none)."""
     fname, args, kwargs = F.decode_call(step)
     func = getattr(module, fname)
-    objects = list(args) + list(kwargs.values())
+    return measure_calls(module, lambda: func(*args, **kwargs), list(args) + list(kwargs.values()), calls)
+
+
+def measure_calls(module, call, objects, calls):
+    """Runs `call()` rounds of `calls` times, watching memory and the
+    reference counts of `objects`, the module and its classes; returns a list
+    of problems (empty if none)."""
     watched = objects + [module] + [getattr(module, n) for n in dir(module) if isinstance(getattr(module, n), type)]
     refs_before = [sys.getrefcount(o) for o in watched]
 
     def run():
         for _ in range(calls):
             try:
-                func(*args, **kwargs)
+                call()
             except Exception:
                 pass
 
@@ -189,9 +195,20 @@ def main():
     print(f"  {len(cases)} distinct paths: " + ", ".join(f"{f} {ok}+{err}" for f, (ok, err) in sorted(paths.items()))
           + " (success+error)", flush=True)
 
+    # Whole sequences on the module's objects (methods, attributes, copies),
+    # from the plugin's optional leak_sequences(c): (label, fn(module)).
+    sequences = list(plugin.leak_sequences(c)) if hasattr(plugin, "leak_sequences") else []
+
     tracemalloc.start()
     failed = []
     c_noise = 0
+    for label, fn in sequences:
+        problems = measure_calls(rust, lambda fn=fn: fn(rust), [], args.calls // 10)
+        if problems:
+            problems = measure_calls(rust, lambda fn=fn: fn(rust), [], 4 * (args.calls // 10))
+        if problems:
+            failed.append(label)
+            print(f"  LEAK {label}: " + "; ".join(problems), flush=True)
     for key, step in cases:
         problems = measure(rust, step, args.calls)
         if problems:  # confirm with 4x the calls: a leak grows with them, noise does not
@@ -233,9 +250,11 @@ def main():
         failed.append("-R refleak hunting")
 
     elapsed = time.monotonic() - started
-    print(f"leaks {args.module}: {len(cases)} paths x {3 * args.calls} calls + RSS check in {elapsed:.1f}s: "
+    print(f"leaks {args.module}: {len(cases)} paths x {3 * args.calls} calls, {len(sequences)} object sequences x "
+          f"{3 * (args.calls // 10)}, + RSS check in {elapsed:.1f}s: "
           f"{len(failed)} leaking{f', {c_noise} also growing in C (ignored)' if c_noise else ''}")
-    result = {"module": args.module, "python": sys.version.split()[0], "run": len(cases) + 1, "failed": len(failed),
+    result = {"module": args.module, "python": sys.version.split()[0], "run": len(cases) + len(sequences) + 1,
+              "failed": len(failed),
               "skipped": skipped, "leaks": failed, "refleak_hunt": status, "rss_growth_mib": round(grew, 1)}
     print(RESULT_PREFIX + json.dumps(result), flush=True)
     return 1 if failed else 0
