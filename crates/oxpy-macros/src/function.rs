@@ -113,18 +113,27 @@ fn default_expr(text: &str, span: Span) -> Result<TokenStream> {
     }
 }
 
-fn doc_text(attrs: &[syn::Attribute]) -> String {
-    let mut lines = Vec::new();
+/// The docstring from the doc comments, for Python 3.11 and for 3.12+:
+/// lines starting with `@3.12+ ` only appear in the second.
+fn doc_text(attrs: &[syn::Attribute]) -> (String, String) {
+    let (mut old, mut new) = (Vec::new(), Vec::new());
     for attr in attrs {
         if let Meta::NameValue(nv) = &attr.meta
             && nv.path.is_ident("doc")
             && let Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) = &nv.value
         {
             let v = s.value();
-            lines.push(v.strip_prefix(' ').unwrap_or(&v).to_string());
+            let line = v.strip_prefix(' ').unwrap_or(&v).to_string();
+            match line.strip_prefix("@3.12+ ").or_else(|| (line == "@3.12+").then_some("")) {
+                Some(rest) => new.push(rest.to_string()),
+                None => {
+                    old.push(line.clone());
+                    new.push(line);
+                }
+            }
         }
     }
-    lines.join("\n")
+    (old.join("\n"), new.join("\n"))
 }
 
 pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
@@ -276,13 +285,17 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     };
 
     let sig_text = sig_lit.value();
-    let doc_body = doc_text(&func.attrs);
-    let doc = match receiver {
-        Receiver::Type => {
-            let shown = sig_text.replacen("$type, ", "", 1).replacen("$type", "", 1);
-            format!("{py_name}{shown}\n--\n\n{doc_body}\0")
-        }
-        _ => format!("{py_name}{sig_text}\n--\n\n{doc_body}\0"),
+    let (doc_311, doc_312) = doc_text(&func.attrs);
+    let shown = match receiver {
+        Receiver::Type => sig_text.replacen("$type, ", "", 1).replacen("$type", "", 1),
+        _ => sig_text.clone(),
+    };
+    let (doc_311, doc_312) =
+        (format!("{py_name}{shown}\n--\n\n{doc_311}\0"), format!("{py_name}{shown}\n--\n\n{doc_312}\0"));
+    let doc = if doc_311 == doc_312 {
+        quote!(#doc_311)
+    } else {
+        quote!(if ::oxpy::PY_MINOR_VERSION >= 12 { #doc_312 } else { #doc_311 })
     };
     let name_c = format!("{py_name}\0");
     let fn_ident = &func.sig.ident;

@@ -19,3 +19,11 @@ pub extern "C" fn PyInit_zlib() -> *mut oxpy::__private::ffi::PyObject {
     // and this is zlib's.
     unsafe { oxpy_zlib::MODULE.init() }
 }
+
+/// `PyInit__bisect`
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInit__bisect() -> *mut oxpy::__private::ffi::PyObject {
+    // SAFETY: CPython's import system calls PyInit_ functions attached,
+    // and this is _bisect's.
+    unsafe { oxpy_bisect::MODULE.init() }
+}

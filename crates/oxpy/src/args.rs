@@ -356,6 +356,31 @@ pub fn u32_bitwise(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<u32>
     arg.index_as_u32_mask()
 }
 
+/// Clinic `Py_ssize_t(accept={int, NoneType})` with default -1
+/// (`_Py_convert_optional_to_ssize_t`): `None` is -1; other non-integers
+/// are a TypeError; out of range an OverflowError.
+pub fn ssize_or_none(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<isize> {
+    let py = arg.py();
+    if arg.as_ptr() == none_ptr() {
+        return Ok(-1);
+    }
+    // SAFETY: attached, live object; PyNumber_AsSsize_t returns -1 with an
+    // exception set on failure.
+    unsafe {
+        if pyo3_ffi::PyIndex_Check(arg.as_ptr()) == 0 {
+            return Err(TypeError::raise(
+                py,
+                &format!("argument should be integer or None, not '{}'", c_truncate(arg.get_type().name(), 200)),
+            ));
+        }
+        let v = pyo3_ffi::PyNumber_AsSsize_t(arg.as_ptr(), pyo3_ffi::PyExc_OverflowError);
+        if v == -1 && Raised::is_set(py) {
+            return Err(Raised::already_set());
+        }
+        Ok(v)
+    }
+}
+
 /// `PyArg_ParseTuple`'s `i` format (used where C parses without Argument
 /// Clinic): a C `long` through `__index__`, then range errors of its own.
 pub fn getargs_int(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<i32> {

@@ -245,6 +245,13 @@ impl<'py> IntoPyObject<'py> for i64 {
     }
 }
 
+impl<'py> IntoPyObject<'py> for isize {
+    #[inline]
+    fn into_py_object(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        PyInt::from_i64(py, self as i64).map(Bound::into_any)
+    }
+}
+
 impl<'py> IntoPyObject<'py> for &[u8] {
     #[inline]
     fn into_py_object(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

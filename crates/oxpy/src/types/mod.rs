@@ -23,6 +23,7 @@ macro_rules! marker {
 mod any;
 mod bytes;
 mod int;
+mod list;
 mod module;
 mod string;
 mod tuple;
@@ -30,6 +31,7 @@ mod typeobj;
 
 pub use bytes::PyBytes;
 pub use int::PyInt;
+pub use list::PyList;
 pub use module::PyModule;
 pub use string::PyStr;
 pub use tuple::PyTuple;
