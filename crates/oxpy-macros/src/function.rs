@@ -284,6 +284,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
         (quote!(fastcall_kw), quote!(::oxpy::args::unpack_keywords(py, &PARAMS, &args, &mut slots)?;))
     };
 
+    let meth_o = constructor.to_string() == "o";
     let sig_text = sig_lit.value();
     let (doc_311, doc_312) = doc_text(&func.attrs);
     let shown = match receiver {
@@ -310,6 +311,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
             minpos: #minpos,
             maxpos: #maxpos,
             minkw: #minkw,
+            meth_o: #meth_o,
         };
         let _ = &PARAMS;
         #unused_module

@@ -27,3 +27,11 @@ pub extern "C" fn PyInit__bisect() -> *mut oxpy::__private::ffi::PyObject {
     // and this is _bisect's.
     unsafe { oxpy_bisect::MODULE.init() }
 }
+
+/// `PyInit__heapq`
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInit__heapq() -> *mut oxpy::__private::ffi::PyObject {
+    // SAFETY: CPython's import system calls PyInit_ functions attached,
+    // and this is _heapq's.
+    unsafe { oxpy_heapq::MODULE.init() }
+}

@@ -28,6 +28,9 @@ pub struct Params {
     pub maxpos: usize,
     /// How many keyword-only parameters are required.
     pub minkw: usize,
+    /// Called as `METH_O`: Argument Clinic then names the argument just
+    /// "argument" in conversion errors.
+    pub meth_o: bool,
 }
 
 /// Which parameter an argument was passed for, for converters' error
@@ -54,7 +57,9 @@ impl ArgCtx {
     /// named: "argument 'data'").
     #[cold]
     pub fn bad_argument(&self, expected: &str, arg: Borrowed<'_, '_, PyAny>) -> Raised {
-        let display = if self.index >= self.params.posonly {
+        let display = if self.params.meth_o {
+            "argument".to_string()
+        } else if self.index >= self.params.posonly {
             format!("argument '{}'", self.name())
         } else {
             format!("argument {}", self.index + 1)
@@ -331,6 +336,14 @@ impl<'a, 'py> FromArg<'a, 'py> for isize {
     #[inline]
     fn from_arg(arg: Borrowed<'a, 'py, PyAny>, _ctx: &ArgCtx) -> PyResult<Self> {
         arg.index_as_ssize()
+    }
+}
+
+/// Clinic `object(subclass_of='&PyList_Type')`: a list or a subclass.
+impl<'a, 'py> FromArg<'a, 'py> for Borrowed<'a, 'py, crate::types::PyList> {
+    #[inline]
+    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
+        arg.downcast().ok_or_else(|| ctx.bad_argument("list", arg))
     }
 }
 

@@ -105,6 +105,8 @@ pub mod exceptions {
         BufferError => PyExc_BufferError,
         /// `RuntimeError`
         RuntimeError => PyExc_RuntimeError,
+        /// `IndexError`
+        IndexError => PyExc_IndexError,
         /// `Exception`
         Exception => PyExc_Exception,
         /// `EOFError`

@@ -66,8 +66,15 @@ fn tuple_of<'py>(py: Python<'py>, items: &[&str]) -> Bound<'py, PyTuple> {
     }
 }
 
-static B2A: Params =
-    Params { fname: "b2a_base64", names: &["data", "newline"], posonly: 1, minpos: 1, maxpos: 1, minkw: 0 };
+static B2A: Params = Params {
+    fname: "b2a_base64",
+    names: &["data", "newline"],
+    posonly: 1,
+    minpos: 1,
+    maxpos: 1,
+    minkw: 0,
+    meth_o: false,
+};
 static QP: Params = Params {
     fname: "b2a_qp",
     names: &["data", "quotetabs", "istext", "header"],
@@ -75,8 +82,10 @@ static QP: Params = Params {
     minpos: 1,
     maxpos: 4,
     minkw: 0,
+    meth_o: false,
 };
-static CRC: Params = Params { fname: "crc32", names: &["data", "crc"], posonly: 2, minpos: 1, maxpos: 2, minkw: 0 };
+static CRC: Params =
+    Params { fname: "crc32", names: &["data", "crc"], posonly: 2, minpos: 1, maxpos: 2, minkw: 0, meth_o: false };
 
 /// Parses `positional` + `keywords` against `p`; "ok:<filled slots>" or the error.
 fn parse(py: Python<'_>, p: &Params, positional: usize, keywords: &[&str]) -> String {

@@ -49,6 +49,96 @@ impl<'a, 'py> Borrowed<'a, 'py, PyList> {
     }
 }
 
+impl<'a, 'py> Borrowed<'a, 'py, PyList> {
+    /// `list[i] < list[j]` (`PyObject_RichCompareBool`), holding a reference
+    /// to both items during the comparison (which may run code that changes
+    /// the list). `IndexError` when either index is out of range.
+    #[inline(always)]
+    pub fn item_lt(self, i: usize, j: usize) -> PyResult<bool> {
+        let len = self.len();
+        if i >= len || j >= len {
+            return Err(crate::err::exceptions::IndexError::raise(self.py(), "list index out of range"));
+        }
+        // SAFETY: attached; both slots are in range and hold live objects,
+        // which we keep alive with our own references around the call.
+        unsafe {
+            let items = (*self.as_ptr().cast::<ffi::PyListObject>()).ob_item;
+            let (a, b) = (*items.add(i), *items.add(j));
+            ffi::Py_INCREF(a);
+            ffi::Py_INCREF(b);
+            let r = ffi::PyObject_RichCompareBool(a, b, ffi::Py_LT);
+            ffi::Py_DECREF(a);
+            ffi::Py_DECREF(b);
+            match r {
+                -1 => Err(Raised::already_set()),
+                v => Ok(v != 0),
+            }
+        }
+    }
+
+    /// Swaps items `i` and `j` (no reference count changes), as C code does
+    /// on `ob_item`. `false` (and nothing done) when either is out of range.
+    #[inline(always)]
+    pub fn swap(self, i: usize, j: usize) -> bool {
+        let len = self.len();
+        if i >= len || j >= len {
+            return false;
+        }
+        // SAFETY: attached; both slots are in range and hold live objects;
+        // exchanging the two pointers keeps every reference owned once.
+        unsafe {
+            let items = (*self.as_ptr().cast::<ffi::PyListObject>()).ob_item;
+            std::ptr::swap(items.add(i), items.add(j));
+        }
+        true
+    }
+
+    /// Puts `item` in slot `index` and returns the item it held; `Err(item)`
+    /// when `index` is out of range.
+    #[inline]
+    pub fn replace(self, index: usize, item: Bound<'py, PyAny>) -> Result<Bound<'py, PyAny>, Bound<'py, PyAny>> {
+        if index >= self.len() {
+            return Err(item);
+        }
+        // SAFETY: attached; the slot is in range and owns a live object (a
+        // null slot, possible only in a list under construction, is left
+        // alone), whose reference we take over; the list takes over `item`'s.
+        unsafe {
+            let slot = (*self.as_ptr().cast::<ffi::PyListObject>()).ob_item.add(index);
+            match Bound::from_owned_ptr_or_none(self.py(), *slot) {
+                Some(old) => {
+                    *slot = item.into_ptr();
+                    Ok(old)
+                }
+                None => Err(item),
+            }
+        }
+    }
+
+    /// `list.append(item)` (`PyList_Append`).
+    pub fn append(self, item: Borrowed<'_, 'py, PyAny>) -> PyResult<()> {
+        // SAFETY: attached; live list and item; the list takes its own
+        // reference.
+        match unsafe { ffi::PyList_Append(self.as_ptr(), item.as_ptr()) } {
+            0 => Ok(()),
+            _ => Err(Raised::already_set()),
+        }
+    }
+
+    /// Removes and returns the last item (`del list[-1]`, as
+    /// `PyList_SetSlice(list, n-1, n, NULL)`); `None` when empty.
+    pub fn pop_last(self) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let n = self.len();
+        let Some(last) = n.checked_sub(1).and_then(|i| self.get(i)) else { return Ok(None) };
+        // SAFETY: attached; a live list; deleting a slice releases the
+        // list's reference, and we hold our own (`last`).
+        match unsafe { ffi::PyList_SetSlice(self.as_ptr(), n as isize - 1, n as isize, std::ptr::null_mut()) } {
+            0 => Ok(Some(last)),
+            _ => Err(Raised::already_set()),
+        }
+    }
+}
+
 impl PyList {
     /// Whether `obj` is exactly a `list` (`PyList_CheckExact`).
     #[inline]
