@@ -131,14 +131,15 @@ impl Runner for Gil<'_> {
     }
 }
 
-fn state<'a>(module: Borrowed<'a, '_, PyModule>) -> PyResult<&'a State> {
+/// The module's state.
+fn module_state<'a>(module: Borrowed<'a, '_, PyModule>) -> PyResult<&'a State> {
     module.state::<State>()
 }
 
 /// Raises `zlib.error` with `text`.
 #[cold]
 fn zlib_raise(module: Borrowed<'_, '_, PyModule>, text: &str) -> Raised {
-    match state(module) {
+    match module_state(module) {
         Ok(s) => Raised::new(s.error.bind(module.py()), text),
         Err(e) => e,
     }
@@ -214,7 +215,7 @@ fn compress<'py>(
     #[arg(default = z::Z_DEFAULT_COMPRESSION)] level: i32,
     #[arg(default = MAX_WBITS)] wbits: i32,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let spares = &state_of(module)?.spare_deflater;
+    let spares = &module_state(module)?.spare_deflater;
     let key = (level, wbits);
     let spare = spares.try_lock().ok().and_then(|mut s| s.take_if(|(k, _)| *k == key));
     let stream = match spare.and_then(|(_, mut d)| d.reset().ok().map(|()| d)) {
@@ -267,7 +268,7 @@ fn decompress<'py>(
     }
     // C allocates the output first: a huge `bufsize` fails before `wbits`.
     let mut out = output(py, bufsize.max(1) as usize, usize::MAX)?;
-    let spares = &state_of(module)?.spare_inflater;
+    let spares = &module_state(module)?.spare_inflater;
     let spare = spares.try_lock().ok().and_then(|mut s| s.take_if(|(k, _)| *k == wbits));
     let stream = match spare.and_then(|(_, mut i)| i.reset(wbits).ok().map(|()| i)) {
         Some(i) => i,
@@ -384,11 +385,7 @@ fn decompressobj<'a, 'py>(
         eof: BoolMember::new(false),
         zdict: zdict.map(|d| d.to_owned().unbind()),
     };
-    state_of(module)?.decompress_type.bind(py).instantiate(decompress)
-}
-
-fn state_of<'a>(module: Borrowed<'a, '_, PyModule>) -> PyResult<&'a State> {
-    state(module)
+    module_state(module)?.decompress_type.bind(py).instantiate(decompress)
 }
 
 /// `inflateInit2` with the errors of `decompressobj` / `_ZlibDecompressor`.
@@ -418,7 +415,7 @@ fn set_inflate_zdict(
 }
 
 fn new_compress<'py>(module: Borrowed<'_, 'py, PyModule>, state: DeflateState) -> PyResult<Bound<'py, Compress>> {
-    state_of(module)?.compress_type.bind(module.py()).instantiate(Compress { state: Mutex::new(state) })
+    module_state(module)?.compress_type.bind(module.py()).instantiate(Compress { state: Mutex::new(state) })
 }
 
 /// A compression object (`zlib.Compress`): one deflate stream, used by one
@@ -689,7 +686,7 @@ fn copy_decompress<'py>(
         zdict: this.zdict.as_ref().map(|d| d.bind(py).to_owned().unbind()),
     };
     drop(state);
-    state_of(module)?.decompress_type.bind(py).instantiate(decompress)
+    module_state(module)?.decompress_type.bind(py).instantiate(decompress)
 }
 
 /// Return a copy of the decompression object.
@@ -728,7 +725,6 @@ pub struct ZlibDecompressor {
     eof: BoolMember,
     unused_data: ObjectMember<PyBytes>,
     needs_input: BoolMember,
-    zdict: Option<Unbound<PyAny>>,
 }
 
 /// What `_ZlibDecompressor`'s lock protects.
@@ -783,7 +779,6 @@ fn zlib_decompressor_new<'a, 'py>(
         eof: BoolMember::new(false),
         unused_data: ObjectMember::new(PyBytes::new(py, b"")?),
         needs_input: BoolMember::new(true),
-        zdict: zdict.map(|d| d.to_owned().unbind()),
     })
 }
 
@@ -809,7 +804,6 @@ fn zlib_decompressor_decompress<'py>(
     data: Buffer<'py>,
     #[arg(default = -1)] max_length: isize,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let _ = &this.zdict;
     let mut gil = Gil(py);
     let mut guard = lock(&mut gil.0, &this.inner);
     if this.eof.get() {
