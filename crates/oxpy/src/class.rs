@@ -293,13 +293,35 @@ unsafe extern "C" fn plain_method_trampoline<M: Method>(
             if ty.is_null() || ffi::PyType_GetSlot(ty, ffi::Py_tp_dealloc) != own as *mut c_void {
                 return Err(crate::err::exceptions::SystemError::raise(py, "method called on a foreign object"));
             }
-            let module = NonNull::new(ffi::PyType_GetModule(ty)).ok_or_else(Raised::already_set)?;
-            let module = Borrowed::from_ptr(py, module);
-            let slf = Borrowed::from_ptr(py, NonNull::new_unchecked(slf));
-            let args = call_args(py, args, nargs as usize, kwnames);
-            M::call(py, slf, module, args).map(Bound::into_ptr)
+            call_method::<M>(py, slf, ty, args, nargs, kwnames)
         }
     })
+}
+
+/// Calls method `M` of the checked instance `slf`, with the module of class
+/// `cls` and a vectorcall argument vector.
+///
+/// # Safety
+/// Attached; `slf` is a live instance of `M::Class`'s class (non-null),
+/// `cls` is that class, and the arguments are as [`call_args`] needs them.
+#[inline(always)]
+unsafe fn call_method<'py, M: Method>(
+    py: Python<'py>,
+    slf: *mut ffi::PyObject,
+    cls: *mut ffi::PyTypeObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> PyResult<*mut ffi::PyObject> {
+    // SAFETY: forwarded to the caller; PyType_GetModule returns a borrowed
+    // module (alive as long as the class) or null with an exception.
+    unsafe {
+        let module = NonNull::new(ffi::PyType_GetModule(cls)).ok_or_else(Raised::already_set)?;
+        let module = Borrowed::from_ptr(py, module);
+        let slf = Borrowed::from_ptr(py, NonNull::new_unchecked(slf));
+        let args = call_args(py, args, nargs as usize, kwnames);
+        M::call(py, slf, module, args).map(Bound::into_ptr)
+    }
 }
 
 unsafe extern "C" fn method_trampoline<M: Method>(
@@ -320,12 +342,7 @@ unsafe extern "C" fn method_trampoline<M: Method>(
             if slf.is_null() || cls.is_null() || ffi::PyObject_TypeCheck(slf, cls) == 0 {
                 return Err(crate::err::exceptions::SystemError::raise(py, "method called on a foreign object"));
             }
-            let module = ffi::PyType_GetModule(cls);
-            let Some(module) = NonNull::new(module) else { return Err(Raised::already_set()) };
-            let module = Borrowed::from_ptr(py, module);
-            let slf = Borrowed::from_ptr(py, NonNull::new_unchecked(slf));
-            let args = call_args(py, args, nargs as usize, kwnames);
-            M::call(py, slf, module, args).map(Bound::into_ptr)
+            call_method::<M>(py, slf, cls, args, nargs, kwnames)
         }
     })
 }
