@@ -105,48 +105,52 @@ impl Output {
 /// The step reported when memory for the output ran out.
 const NO_MEMORY: Step = Step { code: oxpy_zlib_stream::Z_MEM_ERROR, consumed: 0, written: 0 };
 
-/// A deflate stream that may have been ended (`flush(Z_FINISH)`): zlib
-/// then answers `Z_STREAM_ERROR`, as C's calls on an ended stream do.
-pub struct DeflateState {
+/// A stream that may have been ended (`deflateEnd` after
+/// `flush(Z_FINISH)`, `inflateEnd`): zlib then answers `Z_STREAM_ERROR`, as
+/// C's calls on an ended stream do, with the stream's last message (C keeps
+/// `zst.msg`).
+pub struct StreamState<S> {
     /// The live stream, `None` once ended.
-    pub stream: Option<Deflater>,
-    /// The ended stream's last message (C keeps `zst.msg`).
-    pub last_msg: Option<&'static str>,
-}
-
-impl DeflateState {
-    /// The current message.
-    pub fn msg(&self) -> Option<&'static str> {
-        self.stream.as_ref().map_or(self.last_msg, Deflater::msg)
-    }
-
-    /// `deflateEnd`.
-    pub fn end(&mut self) {
-        self.last_msg = self.msg();
-        self.stream = None;
-    }
-
-    /// The error for return code `code`.
-    pub fn error(&self, code: i32) -> Error {
-        Error { code, msg: self.msg() }
-    }
-}
-
-/// An inflate stream that may have been ended (`inflateEnd`).
-pub struct InflateState {
-    /// The live stream, `None` once ended.
-    pub stream: Option<Inflater>,
+    pub stream: Option<S>,
     /// The ended stream's last message.
     pub last_msg: Option<&'static str>,
 }
 
-impl InflateState {
-    /// The current message.
-    pub fn msg(&self) -> Option<&'static str> {
-        self.stream.as_ref().map_or(self.last_msg, Inflater::msg)
+/// A deflate stream that may have been ended.
+pub type DeflateState = StreamState<Deflater>;
+/// An inflate stream that may have been ended.
+pub type InflateState = StreamState<Inflater>;
+
+/// What [`StreamState`] needs of a stream: its current message.
+pub trait Messages {
+    /// zlib's `msg`.
+    fn msg(&self) -> Option<&'static str>;
+}
+
+impl Messages for Deflater {
+    fn msg(&self) -> Option<&'static str> {
+        Deflater::msg(self)
+    }
+}
+
+impl Messages for Inflater {
+    fn msg(&self) -> Option<&'static str> {
+        Inflater::msg(self)
+    }
+}
+
+impl<S: Messages> StreamState<S> {
+    /// A live stream.
+    pub fn new(stream: S) -> Self {
+        StreamState { stream: Some(stream), last_msg: None }
     }
 
-    /// `inflateEnd`.
+    /// The current message.
+    pub fn msg(&self) -> Option<&'static str> {
+        self.stream.as_ref().map_or(self.last_msg, S::msg)
+    }
+
+    /// `deflateEnd` / `inflateEnd`.
     pub fn end(&mut self) {
         self.last_msg = self.msg();
         self.stream = None;

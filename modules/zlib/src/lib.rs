@@ -228,7 +228,7 @@ fn compress<'py>(
             })?
         }
     };
-    let mut state = DeflateState { stream: Some(stream), last_msg: None };
+    let mut state = DeflateState::new(stream);
     // Most inputs shrink; start at a quarter and let the buffer grow.
     let mut out = output(py, compressed_estimate(data.len()), usize::MAX)?;
     engine::deflate_all(&mut state, &data, Z_FINISH, &mut out, &mut Gil(py))
@@ -277,7 +277,7 @@ fn decompress<'py>(
             _ => zlib_error(module, &e, "while preparing to decompress data"),
         })?,
     };
-    let mut state = InflateState { stream: Some(stream), last_msg: None };
+    let mut state = InflateState::new(stream);
     let done =
         engine::inflate_all(
             &mut state,
@@ -351,7 +351,7 @@ fn compressobj<'py>(
             _ => ValueError::raise(py, "deflateSetDictionary()"),
         })?;
     }
-    new_compress(module, DeflateState { stream: Some(stream), last_msg: None })
+    new_compress(module, DeflateState::new(stream))
 }
 
 /// Return a decompressor object.
@@ -371,7 +371,7 @@ fn decompressobj<'a, 'py>(
     if zdict.is_some_and(|d| !d.supports_buffer()) {
         return Err(TypeError::raise(py, "zdict argument must support the buffer protocol"));
     }
-    let mut state = InflateState { stream: Some(new_inflater(py, module, wbits)?), last_msg: None };
+    let mut state = InflateState::new(new_inflater(py, module, wbits)?);
     if let Some(dict) = zdict
         && wbits < 0
     {
@@ -505,7 +505,7 @@ fn copy_compress<'py>(
         _ => zlib_error(module, &e, "while copying compression object"),
     })?;
     drop(state);
-    new_compress(module, DeflateState { stream: Some(copy), last_msg: None })
+    new_compress(module, DeflateState::new(copy))
 }
 
 /// Return a copy of the compression object.
@@ -679,7 +679,7 @@ fn copy_decompress<'py>(
         _ => zlib_error(module, &e, "while copying decompression object"),
     })?;
     let decompress = Decompress {
-        state: Mutex::new(InflateState { stream: Some(copy), last_msg: None }),
+        state: Mutex::new(InflateState::new(copy)),
         unused_data: ObjectMember::new(this.unused_data.get(py)),
         unconsumed_tail: ObjectMember::new(this.unconsumed_tail.get(py)),
         eof: BoolMember::new(this.eof.get()),
@@ -768,7 +768,7 @@ fn zlib_decompressor_new<'a, 'py>(
     #[arg(with = getargs_int, default = MAX_WBITS)] wbits: i32,
     zdict: Option<Borrowed<'a, 'py, PyAny>>,
 ) -> PyResult<ZlibDecompressor> {
-    let mut stream = InflateState { stream: Some(new_inflater(py, module, wbits)?), last_msg: None };
+    let mut stream = InflateState::new(new_inflater(py, module, wbits)?);
     if let Some(dict) = zdict
         && wbits < 0
     {
