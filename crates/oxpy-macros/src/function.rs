@@ -265,7 +265,7 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     }
 
     let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
-    let (constructor, unpack) = if receiver != Receiver::Module {
+    let (constructor, unpack) = if receiver == Receiver::Type || (receiver == Receiver::Instance && defining_class) {
         // Clinic's defining-class and __new__ conventions parse every
         // signature with _PyArg_UnpackKeywords (no-parameter methods only
         // check the count).
@@ -341,7 +341,15 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
         Receiver::Instance => {
             let SelfParam { class, by_ref } = self_param.expect("checked above");
             let slf = if by_ref { quote!(slf.get()) } else { quote!(slf) };
-            let def = if defining_class { quote!(method) } else { quote!(method_plain) };
+            // Plain methods take the calling convention clinic gives the
+            // signature, as module functions do.
+            let def = match (defining_class, constructor.to_string().as_str()) {
+                (true, _) => quote!(method),
+                (false, "noargs") => quote!(method_plain_noargs),
+                (false, "o") => quote!(method_plain_o),
+                (false, "fastcall") => quote!(method_plain_fastcall),
+                (false, _) => quote!(method_plain),
+            };
             quote! {
                 impl ::oxpy::class::Method for #fn_ident {
                     type Class = #class;

@@ -35,3 +35,11 @@ pub extern "C" fn PyInit__heapq() -> *mut oxpy::__private::ffi::PyObject {
     // and this is _heapq's.
     unsafe { oxpy_heapq::MODULE.init() }
 }
+
+/// `PyInit__struct`
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInit__struct() -> *mut oxpy::__private::ffi::PyObject {
+    // SAFETY: CPython's import system calls PyInit_ functions attached,
+    // and this is _struct's.
+    unsafe { oxpy_struct::MODULE.init() }
+}

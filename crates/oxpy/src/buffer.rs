@@ -165,3 +165,134 @@ impl Deref for AsciiBuffer<'_, '_> {
         }
     }
 }
+
+/// A writable C-contiguous buffer, as `PyArg_Parse(obj, "w*")` gets it
+/// (its `TypeError`s: "argument must be read-write bytes-like object, not
+/// bytes", "argument must be contiguous buffer, not ..."), released on drop.
+pub struct BufferMut<'py> {
+    view: ffi::Py_buffer,
+    _py: PhantomData<Python<'py>>,
+}
+
+impl<'py> BufferMut<'py> {
+    /// `PyObject_GetBuffer(obj, PyBUF_WRITABLE)` with getargs' messages.
+    pub fn get(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        let tp = || c_truncate(obj.get_type().name(), 50).into_owned();
+        let mut view = ffi::Py_buffer::new();
+        // SAFETY: attached; `view` is a valid Py_buffer to fill; on success
+        // we own the export and release it in Drop. getargs replaces the
+        // exporter's error with its own.
+        unsafe {
+            if ffi::PyObject_GetBuffer(obj.as_ptr(), &mut view, ffi::PyBUF_WRITABLE) != 0 {
+                ffi::PyErr_Clear();
+                return Err(TypeError::raise(py, &format!("argument must be read-write bytes-like object, not {}", tp())));
+            }
+        }
+        let buf = BufferMut { view, _py: PhantomData };
+        // SAFETY: the view is a live export.
+        if unsafe { ffi::PyBuffer_IsContiguous(&buf.view, b'C' as std::ffi::c_char) } == 0 {
+            drop(buf);
+            return Err(TypeError::raise(py, &format!("argument must be contiguous buffer, not {}", tp())));
+        }
+        Ok(buf)
+    }
+
+    /// The bytes, writable.
+    pub fn as_bytes_mut(&mut self) -> &mut [u8] {
+        let len = self.view.len as usize;
+        if len == 0 || self.view.buf.is_null() {
+            return &mut [];
+        }
+        // SAFETY: a live writable C-contiguous export of `len` bytes at
+        // `buf`, valid until released in Drop (after this borrow ends).
+        unsafe { std::slice::from_raw_parts_mut(self.view.buf.cast::<u8>(), len) }
+    }
+}
+
+impl Drop for BufferMut<'_> {
+    fn drop(&mut self) {
+        // SAFETY: a live export, released once, attached (token lifetime).
+        unsafe { ffi::PyBuffer_Release(&mut self.view) }
+    }
+}
+
+/// A read-only `PyBUF_SIMPLE` export kept by a Rust value that outlives a
+/// call (e.g. an iterator's payload); read and released attached.
+pub struct UnboundBuffer {
+    view: std::cell::UnsafeCell<ffi::Py_buffer>,
+    released: std::sync::atomic::AtomicBool,
+}
+
+// SAFETY: the export is only read (`with_bytes`, which takes a token) or
+// released (`release` takes a token; Drop runs where the owner is dropped,
+// which for class payloads is tp_dealloc, attached). The GIL serialises
+// these, and the exporter keeps the memory until release.
+unsafe impl Send for UnboundBuffer {}
+unsafe impl Sync for UnboundBuffer {}
+
+impl UnboundBuffer {
+    /// `PyObject_GetBuffer(obj, PyBUF_SIMPLE)` (the exporter's own errors).
+    pub fn get(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        let mut view = ffi::Py_buffer::new();
+        // SAFETY: attached; `view` is a valid Py_buffer to fill.
+        if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut view, ffi::PyBUF_SIMPLE) } != 0 {
+            return Err(Raised::already_set());
+        }
+        Ok(UnboundBuffer { view: std::cell::UnsafeCell::new(view), released: false.into() })
+    }
+
+    /// The length in bytes (0 once released).
+    pub fn len(&self, py: Python<'_>) -> usize {
+        self.with_bytes(py, |b| b.len())
+    }
+
+    /// Whether the buffer is empty (or released).
+    pub fn is_empty(&self, py: Python<'_>) -> bool {
+        self.len(py) == 0
+    }
+
+    /// Runs `f` on the bytes (empty once released). `f` gets no token, so
+    /// it cannot run Python code that could change them meanwhile.
+    pub fn with_bytes<R>(&self, _py: Python<'_>, f: impl FnOnce(&[u8]) -> R) -> R {
+        if self.released.load(std::sync::atomic::Ordering::Relaxed) {
+            return f(&[]);
+        }
+        // SAFETY: attached; a live export of `len` bytes at `buf` (see Sync).
+        let bytes = unsafe {
+            let v = &*self.view.get();
+            if v.len == 0 || v.buf.is_null() { &[][..] } else { std::slice::from_raw_parts(v.buf.cast::<u8>(), v.len as usize) }
+        };
+        f(bytes)
+    }
+
+    /// Reports the exporter to the GC (for a `GC` class's traverse).
+    pub fn traverse(&self, visit: &mut crate::module::Visit<'_>) -> Result<(), crate::module::TraverseStop> {
+        if self.released.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        // SAFETY: the GC traverses attached; until released, the view holds
+        // a reference to its exporter (or null).
+        unsafe {
+            let obj = (*self.view.get()).obj;
+            if obj.is_null() { Ok(()) } else { visit.call_ptr(obj) }
+        }
+    }
+
+    /// Releases the export now (C's `PyBuffer_Release` when an iterator ends).
+    pub fn release(&self, _py: Python<'_>) {
+        if !self.released.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            // SAFETY: attached; the export is live and released exactly once.
+            unsafe { ffi::PyBuffer_Release(self.view.get()) }
+        }
+    }
+}
+
+impl Drop for UnboundBuffer {
+    fn drop(&mut self) {
+        if !*self.released.get_mut() {
+            // SAFETY: see Sync: the owner is dropped attached; released once.
+            unsafe { ffi::PyBuffer_Release(self.view.get()) }
+        }
+    }
+}

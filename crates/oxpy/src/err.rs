@@ -57,6 +57,20 @@ impl Raised {
         Raised(PhantomData)
     }
 
+    /// Whether the pending exception is an instance of `ty`
+    /// (`PyErr_ExceptionMatches`).
+    pub fn matches(&self, ty: Borrowed<'_, '_, PyType>) -> bool {
+        // SAFETY: attached (the type handle proves it); an exception is set.
+        unsafe { ffi::PyErr_ExceptionMatches(ty.as_ptr()) != 0 }
+    }
+
+    /// Clears the pending exception (C's `PyErr_Clear` after a failure it
+    /// ignores).
+    pub fn discard(self, _py: Python<'_>) {
+        // SAFETY: attached (token).
+        unsafe { ffi::PyErr_Clear() }
+    }
+
     /// Whether an exception is set on this thread.
     pub fn is_set(_py: Python<'_>) -> bool {
         // SAFETY: attached.

@@ -50,9 +50,27 @@ pub struct Visit<'a> {
 }
 
 /// The visitor asked to stop traversal (its non-zero result is returned).
-pub struct TraverseStop(c_int);
+pub struct TraverseStop(pub(crate) c_int);
 
 impl Visit<'_> {
+    /// The GC's visitor and its argument, for one traversal.
+    pub(crate) fn new(visit: ffi::visitproc, arg: *mut c_void) -> Self {
+        Visit { visit, arg, _marker: std::marker::PhantomData }
+    }
+
+    /// Visits an object the caller holds a reference to (as a raw pointer,
+    /// e.g. a `Py_buffer`'s exporter).
+    ///
+    /// # Safety
+    /// `obj` is a live object whose reference the traversed object owns.
+    pub(crate) unsafe fn call_ptr(&mut self, obj: *mut ffi::PyObject) -> Result<(), TraverseStop> {
+        // SAFETY: as the caller promised; visitproc/arg come from the GC.
+        match unsafe { (self.visit)(obj, self.arg) } {
+            0 => Ok(()),
+            r => Err(TraverseStop(r)),
+        }
+    }
+
     /// Visits one owned reference.
     pub fn call<T>(&mut self, obj: &Unbound<T>) -> Result<(), TraverseStop> {
         // SAFETY: visitproc/arg come from the GC for this traversal, and obj
@@ -240,7 +258,7 @@ unsafe extern "C" fn module_traverse<S: ModuleState>(
     unsafe {
         let slot = state_slot::<S>(module);
         let Some(state) = slot.as_ref().and_then(|s| s.as_ref()) else { return 0 };
-        let mut v = Visit { visit, arg, _marker: std::marker::PhantomData };
+        let mut v = Visit::new(visit, arg);
         match state.traverse(&mut v) {
             Ok(()) => 0,
             Err(TraverseStop(r)) => r,

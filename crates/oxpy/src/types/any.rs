@@ -72,6 +72,12 @@ impl<'py> Borrowed<'_, 'py, PyAny> {
         }
     }
 
+    /// `repr(obj)`.
+    pub fn repr(self) -> PyResult<Bound<'py, crate::types::PyStr>> {
+        // SAFETY: attached, live object; new reference or null with an error.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyObject_Repr(self.as_ptr())) }
+    }
+
     /// `self(arg)` (`PyObject_CallOneArg`).
     #[inline]
     pub fn call1(self, arg: Borrowed<'_, 'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {

@@ -10,6 +10,11 @@ marker! {
     PyBytes, PyBytes_Check
 }
 
+marker! {
+    /// `bytearray` (its bytes are read through [`crate::buffer::Buffer`]).
+    PyByteArray, PyByteArray_Check
+}
+
 unsafe extern "C" {
     /// Exported by every CPython 3.x; pyo3-ffi keeps it private.
     fn _PyBytes_Resize(bytes: *mut *mut ffi::PyObject, newsize: ffi::Py_ssize_t) -> std::ffi::c_int;

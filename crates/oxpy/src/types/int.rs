@@ -84,3 +84,89 @@ impl Borrowed<'_, '_, PyAny> {
         Ok(v as u32)
     }
 }
+
+/// The value of a Python int as 64-bit C integers see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntValue {
+    /// In `i64`'s range.
+    Signed(i64),
+    /// Above `i64::MAX`, in `u64`'s range.
+    Unsigned(u64),
+    /// Above `u64::MAX`.
+    TooLarge,
+    /// Below `i64::MIN`.
+    TooSmall,
+}
+
+impl Borrowed<'_, '_, PyInt> {
+    /// The value (no Python code runs: the object is an int).
+    #[inline]
+    pub fn value(self) -> IntValue {
+        let mut overflow: c_int = 0;
+        // SAFETY: attached, live int (subclasses are read directly, no
+        // __index__ call); the overflow flag reports out-of-range values
+        // without an exception, and PyLong_AsUnsignedLongLong's
+        // OverflowError (the only error possible for an int) is cleared.
+        unsafe {
+            let v = ffi::PyLong_AsLongLongAndOverflow(self.as_ptr(), &mut overflow);
+            match overflow {
+                0 => IntValue::Signed(v),
+                o if o < 0 => IntValue::TooSmall,
+                _ => {
+                    let u = ffi::PyLong_AsUnsignedLongLong(self.as_ptr());
+                    if u == u64::MAX && Raised::is_set(self.py()) {
+                        ffi::PyErr_Clear();
+                        IntValue::TooLarge
+                    } else {
+                        IntValue::Unsigned(u)
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'a, 'py> Borrowed<'a, 'py, PyAny> {
+    /// The object as an int, if it is one (`PyLong_Check`).
+    #[inline]
+    pub fn as_int(self) -> Option<Borrowed<'a, 'py, PyInt>> {
+        self.downcast::<PyInt>()
+    }
+
+    /// Whether the object has `__index__` (`PyIndex_Check`).
+    #[inline]
+    pub fn has_index(self) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyIndex_Check(self.as_ptr()) != 0 }
+    }
+
+    /// `PyNumber_AsSsize_t(obj, exc)`: `operator.index(obj)` as a
+    /// `Py_ssize_t`, raising `exc` ("cannot fit 'int' into an index-sized
+    /// integer") when it does not fit.
+    #[inline]
+    pub fn as_ssize_or(self, exc: Borrowed<'_, 'py, crate::types::PyType>) -> PyResult<isize> {
+        // SAFETY: attached, live objects.
+        let v = unsafe { ffi::PyNumber_AsSsize_t(self.as_ptr(), exc.as_ptr()) };
+        if v == -1 && Raised::is_set(self.py()) {
+            return Err(Raised::already_set());
+        }
+        Ok(v)
+    }
+
+    /// `operator.index(obj)` (`PyNumber_Index`).
+    #[inline]
+    pub fn index(self) -> PyResult<Bound<'py, PyInt>> {
+        // SAFETY: attached, live object; new reference (an int) or null with
+        // an error.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyNumber_Index(self.as_ptr())) }
+    }
+}
+
+impl PyInt {
+    /// An int from a `Py_ssize_t`.
+    #[inline]
+    pub fn from_isize(py: Python<'_>, v: isize) -> PyResult<Bound<'_, PyInt>> {
+        // SAFETY: attached; new reference or null with an error.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyLong_FromSsize_t(v)) }
+    }
+}

@@ -22,6 +22,8 @@ macro_rules! marker {
 
 mod any;
 mod bytes;
+mod dict;
+mod float;
 mod int;
 mod list;
 mod module;
@@ -29,8 +31,10 @@ mod string;
 mod tuple;
 mod typeobj;
 
-pub use bytes::PyBytes;
-pub use int::PyInt;
+pub use bytes::{PyByteArray, PyBytes};
+pub use dict::PyDict;
+pub use float::PyFloat;
+pub use int::{IntValue, PyInt};
 pub use list::PyList;
 pub use module::PyModule;
 pub use string::PyStr;

@@ -21,6 +21,28 @@ impl PyStr {
     }
 }
 
+impl PyStr {
+    /// `bytes.decode('utf-8')` (strict: CPython's `UnicodeDecodeError`).
+    pub fn decode_utf8<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyStr>> {
+        // SAFETY: attached; pointer and length describe `bytes`; new
+        // reference or null with an error.
+        unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyUnicode_DecodeUTF8(bytes.as_ptr().cast(), bytes.len() as ffi::Py_ssize_t, std::ptr::null()),
+            )
+        }
+    }
+}
+
+impl<'py> Borrowed<'_, 'py, PyStr> {
+    /// `s.encode('ascii')` (strict: CPython's `UnicodeEncodeError`).
+    pub fn encode_ascii(self) -> PyResult<Bound<'py, crate::types::PyBytes>> {
+        // SAFETY: attached, live str; new reference or null with an error.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyUnicode_AsASCIIString(self.as_ptr())) }
+    }
+}
+
 impl<'a> Borrowed<'a, '_, PyStr> {
     /// The characters as bytes when the string is pure ASCII (the compact
     /// ASCII representation, no copy); `Ok(None)` otherwise.

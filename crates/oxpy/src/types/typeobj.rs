@@ -50,6 +50,18 @@ impl<'a> Borrowed<'a, '_, PyType> {
         name.to_str().unwrap_or("?")
     }
 
+    /// `tp_basicsize`: the instance size without items.
+    pub fn basicsize(self) -> isize {
+        // SAFETY: a live type object.
+        unsafe { (*self.as_ptr().cast::<ffi::PyTypeObject>()).tp_basicsize }
+    }
+
+    /// The name without the module (C's `_PyType_Name`).
+    pub fn short_name(self) -> &'a str {
+        let name = self.name();
+        name.rsplit('.').next().unwrap_or(name)
+    }
+
     /// Whether `obj`'s type is exactly this type.
     pub fn is_exact_type_of(self, obj: Borrowed<'_, '_, PyAny>) -> bool {
         obj.get_type().as_ptr() == self.as_ptr()

@@ -1,0 +1,64 @@
+//! `dict` operations (keys and values are any objects, hashed and compared
+//! as Python does, so these may run Python code).
+
+use pyo3_ffi as ffi;
+
+use super::PyAny;
+use crate::{Borrowed, Bound, PyResult, Python, Raised};
+
+marker! {
+    /// `dict`
+    PyDict, PyDict_Check
+}
+
+impl PyDict {
+    /// A new empty dict.
+    pub fn new(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        // SAFETY: attached; new reference or null with an error.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyDict_New()) }
+    }
+}
+
+impl<'py> Borrowed<'_, 'py, PyDict> {
+    /// `d[key]` or `None` when missing (`PyDict_GetItemWithError`: hashing
+    /// errors are raised).
+    #[inline]
+    pub fn get_item(self, key: Borrowed<'_, 'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        // SAFETY: attached, live objects; the result is borrowed from the
+        // dict (or null: missing, or an error), so it is increfed at once.
+        unsafe {
+            let v = ffi::PyDict_GetItemWithError(self.as_ptr(), key.as_ptr());
+            if v.is_null() {
+                return if Raised::is_set(self.py()) { Err(Raised::already_set()) } else { Ok(None) };
+            }
+            ffi::Py_INCREF(v);
+            Ok(Bound::from_owned_ptr_or_none(self.py(), v))
+        }
+    }
+
+    /// `d[key] = value`.
+    pub fn set_item(self, key: Borrowed<'_, 'py, PyAny>, value: Borrowed<'_, 'py, PyAny>) -> PyResult<()> {
+        // SAFETY: attached, live objects.
+        match unsafe { ffi::PyDict_SetItem(self.as_ptr(), key.as_ptr(), value.as_ptr()) } {
+            0 => Ok(()),
+            _ => Err(Raised::already_set()),
+        }
+    }
+
+    /// `len(d)`.
+    pub fn len(self) -> usize {
+        // SAFETY: attached, live dict.
+        unsafe { ffi::PyDict_Size(self.as_ptr()) as usize }
+    }
+
+    /// Whether the dict is empty.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// `d.clear()`.
+    pub fn clear(self) {
+        // SAFETY: attached, live dict.
+        unsafe { ffi::PyDict_Clear(self.as_ptr()) }
+    }
+}
