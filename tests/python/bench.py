@@ -1,16 +1,19 @@
 """Micro-benchmarks: a C stdlib module against oxpy's Rust module, in one process.
 
 Generic part. A module's cases live in bench_<module>.py, which calls
-`bench.main(module, cases, peers, programs)`:
+`bench.main(module, cases, peers, programs, cases_note)`:
 
 - `cases`: the functions to time (`Case`), each at the input sizes where
-  size applies;
+  size applies; a size is in bytes (binascii, zlib, csv) or in items (the
+  length of a list or heap, the fields of a struct format), as the case says;
 - `peers`: PyPI packages doing the same job as some functions (`Peer`),
   timed in the same loop; a peer that is not installed is reported, not
   fatal;
 - `programs`: the pyperformance benchmarks whose hot path uses the module
   (`cargo xtask bench` runs them as whole programs), each with the names of
-  the pyperf benchmarks it runs that do (an empty list: all of them).
+  the pyperf benchmarks it runs that do (an empty list: all of them);
+- `cases_note`: what the sizes and rows mean, for the results' caption
+  when it is not "bytes of the decoded data".
 
 Method (an equivalent of pyperf's, but in one process so that C, Rust and
 the peers are interleaved and see the same machine state): for every
@@ -20,13 +23,16 @@ rotating every repetition) for `--reps` repetitions (at least 5). A sample
 is the mean time per call over its loop. We keep min and median per
 contender. The C and Rust results are compared on every case (a difference
 is a MISMATCH and makes the run fail); a peer's result is compared too, and
-recorded.
+recorded. A case whose call changes its arguments (insort, heappush, pack_into)
+gives every contender its own copy of them and compares the arguments after
+the call as well as its result.
 
 Run by `cargo xtask bench`, which makes the tables, the plot and the check
 from the JSON written with `--json`. Progress goes to stderr.
 """
 
 import argparse
+import copy
 import importlib
 import importlib.metadata
 import json
@@ -44,6 +50,9 @@ from modload import load_pair  # noqa: E402
 # The sizes of the design: call overhead (empty), small, medium, large.
 SIZES = [0, 16, 1 << 10, 64 << 10, 1 << 20]
 
+# What a case's size counts, in the order the tables list them.
+UNITS = ("bytes", "items")
+
 
 def raw_args(c, raw):
     """The default arguments: the raw data itself."""
@@ -54,17 +63,43 @@ class Case:
     """One function of the module, timed at each of `sizes`.
 
     `make_args(c, raw)` gives the positional arguments of the call from the
-    raw data of `size` bytes; decoders get the C module's encoding of it, so
+    raw data of `size`; decoders get the C module's encoding of it, so
     "size" is always the size of the decoded data. `data` is what the raw
-    data looks like: "random" bytes, or "text" (lines of ASCII words with a
-    few non-ASCII bytes, like a mail body).
+    data looks like: "random" bytes, "text" (lines of ASCII words with a few
+    non-ASCII bytes, like a mail body), or a function `(size, rng) -> raw`
+    (a list of `size` ints, say). `unit` is what `size` counts: "bytes" or
+    "items".
+
+    By default the call is `module.<function>(*args)`. `call(module, args)
+    -> (callable, args)` says otherwise (a method of an object the module
+    makes, two calls in a row), as a peer's functions do; `label` then names
+    the row (default: `function`). `mutates`: the call changes its arguments
+    (a list, a heap, a buffer), so each contender gets its own deep copy of
+    them, and its outcome for the C/Rust comparison is (result, arguments
+    after the call). It must leave them so that calling it again costs the
+    same (insert then delete, pop then push back).
     """
 
-    def __init__(self, function, sizes=SIZES, make_args=raw_args, data="random"):
+    def __init__(self, function, sizes=SIZES, make_args=raw_args, data="random", *, unit="bytes", label=None,
+                 call=None, mutates=False):
+        assert unit in UNITS, unit
         self.function = function
         self.sizes = sizes
         self.make_args = make_args
         self.data = data
+        self.unit = unit
+        self.label = label or function
+        self.call = call or (lambda module, args: (getattr(module, function), args))
+        self.mutates = mutates
+
+    def data_name(self):
+        """`data` for the JSON."""
+        return self.data if isinstance(self.data, str) else self.data.__name__
+
+    def outcome(self, func, args):
+        """What the C/Rust comparison compares: the result (and the arguments after the call, if it mutates)."""
+        result = func(*args)
+        return (result, args) if self.mutates else result
 
 
 class Peer:
@@ -85,7 +120,9 @@ class Peer:
 
 
 def make_data(kind, size, rng):
-    """`size` bytes of random data or of text."""
+    """`size` bytes of random data or of text, or what the function `kind` makes."""
+    if callable(kind):
+        return kind(size, rng)
     if kind == "random":
         return rng.randbytes(size)
     assert kind == "text", kind
@@ -132,7 +169,11 @@ def fmt_time(seconds):
             return f"{seconds / scale:.3g} {unit}"
 
 
-def fmt_size(n):
+def fmt_size(n, unit="bytes"):
+    """`n` for tables: 16 B, 64 KiB, 1 MiB (unit "bytes"); 1 item, 100,000 items (unit "items")."""
+    if unit == "items":
+        return f"{n:,} item{'' if n == 1 else 's'}"
+    assert unit == "bytes", unit
     if n >= 1 << 20 and n % (1 << 20) == 0:
         return f"{n >> 20} MiB"
     if n >= 1 << 10 and n % (1 << 10) == 0:
@@ -163,7 +204,12 @@ def load_peers(peers, enabled):
     return loaded, statuses
 
 
-def main(module, cases, peers=None, programs=None):
+def contender(case, label, make, module, call_args):
+    """(label, callable, args) from `make(module, args)`; args copied if the call changes them."""
+    return (label, *make(module, copy.deepcopy(call_args) if case.mutates else call_args))
+
+
+def main(module, cases, peers=None, programs=None, cases_note=None):
     parser = argparse.ArgumentParser(description=f"Benchmark {module}: C vs Rust (vs peers)")
     parser.add_argument("--rust", required=True, help=f"the Rust {module} extension module file")
     parser.add_argument("--c", help=f"the C {module} extension module file (default: lib-dynload's)")
@@ -190,14 +236,15 @@ def main(module, cases, peers=None, programs=None):
     for n, (case, size) in enumerate(plan, 1):
         raw = make_data(case.data, size, rng)
         call_args = case.make_args(c, raw)
-        contenders = [("C", getattr(c, case.function), call_args), ("Rust", getattr(rust, case.function), call_args)]
+        contenders = [contender(case, label, case.call, m, call_args) for label, m in (("C", c), ("Rust", rust))]
         for name, peer_module in loaded.items():
             make = peers[name].functions.get(case.function)
             if make is not None:
-                contenders.append((name, *make(peer_module, call_args)))
+                contenders.append(contender(case, name, make, peer_module, call_args))
 
-        expected = contenders[0][1](*call_args)
-        same = {label: f(*a) == expected for label, f, a in contenders}
+        outcomes = {label: case.outcome(f, a) for label, f, a in contenders}
+        same = {label: outcome == outcomes["C"] for label, outcome in outcomes.items()}
+        del outcomes  # large results (1 MiB of parsed CSV) need not stay alive while timing
         if not same["Rust"]:
             mismatches += 1
         loops = {label: calibrate(f, a, target) for label, f, a in contenders}
@@ -217,10 +264,12 @@ def main(module, cases, peers=None, programs=None):
             }
             for label, s in samples.items()
         }
-        results.append({"function": case.function, "size": size, "data": case.data, "timings": timings})
+        results.append(
+            {"function": case.label, "size": size, "unit": case.unit, "data": case.data_name(), "timings": timings}
+        )
         ratio = timings["C"]["median"] / timings["Rust"]["median"]
         line = (
-            f"[{n}/{len(plan)}] {module}.{case.function} {fmt_size(size)}: "
+            f"[{n}/{len(plan)}] {module}.{case.label} {fmt_size(size, case.unit)}: "
             f"C {fmt_time(timings['C']['median'])}, Rust {fmt_time(timings['Rust']['median'])}, "
             f"C/Rust {ratio:.2f}"
         )
@@ -240,6 +289,7 @@ def main(module, cases, peers=None, programs=None):
         "target_ms": target * 1000,
         "peers": peer_statuses,
         "programs": {name: list(parts) for name, parts in (programs or {}).items()},
+        "cases_note": cases_note,
         "cases": results,
         "mismatches": mismatches,
     }

@@ -2,9 +2,10 @@
 
     python bench_plot.py --out ratios.png --margin 0.10 --title TEXT results/<module>.json...
 
-One column per function (grouped by module), one marker per input size, a
-log-scale y axis, a line at 1.0 (as fast as C) and a shaded band below it
-down to 1/(1+margin) (the noise margin of `cargo xtask bench --check`).
+One column per function (grouped by module), one marker per input size (in
+bytes or in items, as the case says; byte sizes first), a log-scale y axis,
+a line at 1.0 (as fast as C) and a shaded band below it down to
+1/(1+margin) (the noise margin of `cargo xtask bench --check`).
 Run by `cargo xtask bench` with its venv's Python (matplotlib).
 """
 
@@ -16,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
-from bench import fmt_size  # noqa: E402
+from bench import UNITS, fmt_size  # noqa: E402
 
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
@@ -29,7 +30,7 @@ def main():
     parser.add_argument("results", nargs="+", help="JSON files written by bench.py --json")
     args = parser.parse_args()
 
-    # (label, {size: ratio}) per function, in the order measured.
+    # (label, {(unit, size): ratio}) per function, in the order measured.
     functions = []
     for path in args.results:
         with open(path) as f:
@@ -38,9 +39,10 @@ def main():
         for case in report["cases"]:
             c, rust = case["timings"]["C"], case["timings"]["Rust"]
             label = f"{report['module']}.{case['function']}"
-            by_function.setdefault(label, {})[case["size"]] = c["median"] / rust["median"]
+            size = (case.get("unit", "bytes"), case["size"])
+            by_function.setdefault(label, {})[size] = c["median"] / rust["median"]
         functions += by_function.items()
-    sizes = sorted({size for _, ratios in functions for size in ratios})
+    sizes = sorted({size for _, ratios in functions for size in ratios}, key=lambda s: (UNITS.index(s[0]), s[1]))
 
     fig, ax = plt.subplots(figsize=(max(8, 0.9 * len(functions) + 2), 6), dpi=120)
     ax.set_yscale("log")
@@ -51,7 +53,7 @@ def main():
             if size in ratios:
                 xs.append(i - width / 2 + width * (k + 0.5) / len(sizes))
                 ys.append(ratios[size])
-        ax.scatter(xs, ys, marker=MARKERS[k % len(MARKERS)], s=45, label=fmt_size(size), zorder=3)
+        ax.scatter(xs, ys, marker=MARKERS[k % len(MARKERS)], s=45, label=fmt_size(size[1], size[0]), zorder=3)
     ax.axhline(1.0, color="black", linewidth=1.2, zorder=2)
     ax.axhspan(1 / (1 + args.margin), 1.0, color="red", alpha=0.12, zorder=1,
                label=f"noise margin ({args.margin:.0%})")

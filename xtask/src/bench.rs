@@ -9,7 +9,9 @@
 //! 3. Micro-benchmarks: `tests/python/bench_<module>.py` for each module
 //!    (C vs Rust vs peers, interleaved in one process; see `bench.py`), run
 //!    with the venv's Python and the overlay on `PYTHONPATH`; results as JSON
-//!    in `target/bench/<module>.json`.
+//!    in `target/bench/<module>.json`. A case's size is in bytes or in items
+//!    (a list's or heap's length, a struct format's fields): the summary has
+//!    one table per unit.
 //! 4. Whole programs: the pyperformance benchmarks that the case files name
 //!    (plus json_dumps and json_loads) on the stock interpreter, the stock
 //!    interpreter with the overlay, and the linked interpreter.
@@ -415,6 +417,9 @@ struct ModuleResult {
     /// (pyperformance benchmark, its pyperf benchmarks that use the module;
     /// empty: all).
     programs: Vec<(String, Vec<String>)>,
+    /// What the sizes and rows mean, for the table's caption (the case
+    /// file's `cases_note`; None: sizes of the decoded data, in bytes).
+    cases_note: Option<String>,
     cases: Vec<CaseResult>,
     mismatches: u64,
 }
@@ -431,6 +436,7 @@ struct PeerStatus {
 struct CaseResult {
     function: String,
     size: u64,
+    unit: Unit,
     /// By contender: "C", "Rust" and the peers' names.
     timings: BTreeMap<String, Timing>,
     /// Compressors: the output size by contender (empty otherwise).
@@ -444,7 +450,40 @@ struct Timing {
     same_output: bool,
 }
 
+/// What a case's size counts (bench.py's `UNITS`), in the order the
+/// summary lists its tables.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Unit {
+    /// The input's size (binascii, zlib, csv): "16 B", "1 MiB".
+    Bytes,
+    /// A count: a list's or a heap's length, a struct format's fields.
+    Items,
+}
+
+impl Unit {
+    fn parse(name: &str) -> Result<Unit> {
+        match name {
+            "bytes" => Ok(Unit::Bytes),
+            "items" => Ok(Unit::Items),
+            other => Err(format!("unknown size unit {other:?} (bytes or items)")),
+        }
+    }
+
+    /// `n` in this unit, for tables: "45 B", "1 KiB"; "1 item", "100,000 items".
+    fn fmt(self, n: u64) -> String {
+        match self {
+            Unit::Bytes => fmt_size(n),
+            Unit::Items => format!("{} item{}", fmt_count(n), if n == 1 { "" } else { "s" }),
+        }
+    }
+}
+
 impl CaseResult {
+    /// The case's size with its unit.
+    fn size_label(&self) -> String {
+        self.unit.fmt(self.size)
+    }
+
     fn c(&self) -> &Timing {
         &self.timings["C"]
     }
@@ -526,9 +565,11 @@ fn parse_module_result(j: &Json, json_file: PathBuf) -> Result<ModuleResult> {
             .flatten()
             .filter_map(|(label, n)| Some((label.clone(), n.as_f64()?)))
             .collect();
+        let unit = c.get("unit").and_then(Json::as_str).map_or(Ok(Unit::Bytes), Unit::parse);
         cases.push(CaseResult {
             function: string(c, "function"),
             size: number(c, "size")? as u64,
+            unit: unit.map_err(|e| format!("{}: {e}", json_file.display()))?,
             timings,
             compressed_size,
         });
@@ -545,6 +586,7 @@ fn parse_module_result(j: &Json, json_file: PathBuf) -> Result<ModuleResult> {
             .flatten()
             .map(|(bench, names)| (bench.clone(), json::strings(names).map(str::to_owned).collect()))
             .collect(),
+        cases_note: j.get("cases_note").and_then(Json::as_str).map(str::to_owned),
         cases,
         mismatches: j.get("mismatches").and_then(Json::as_u64).unwrap_or(0),
         json_file,
@@ -561,7 +603,7 @@ fn slow_rows(results: &[ModuleResult]) -> Vec<String> {
                 "{}.{} {}: C {}, Rust {} (median), C/Rust {:.2}",
                 r.module,
                 case.function,
-                fmt_size(case.size),
+                case.size_label(),
                 fmt_time(case.c().median),
                 fmt_time(case.rust().median),
                 case.ratio()
@@ -975,6 +1017,19 @@ fn fmt_size(n: u64) -> String {
     }
 }
 
+/// "100,000": `n` with thousands separators.
+fn fmt_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// A C/Rust ratio for a table: bold when slower than C beyond the margin.
 fn fmt_ratio(ratio: f64) -> String {
     if ratio < 1.0 / (1.0 + MARGIN) { format!("**{ratio:.2}**") } else { format!("{ratio:.2}") }
@@ -987,28 +1042,41 @@ fn table_header(out: &mut String, columns: &[&str], left: usize) {
 }
 
 /// One row per function, one column per size: C time / Rust time (median).
+/// One table per unit (bytes, then items), so that sizes in bytes and
+/// counts of items do not share columns.
 fn render_summary(results: &[ModuleResult]) -> String {
-    let mut sizes: Vec<u64> = results.iter().flat_map(|r| r.cases.iter().map(|c| c.size)).collect();
+    let mut units: Vec<Unit> = results.iter().flat_map(|r| r.cases.iter().map(|c| c.unit)).collect();
+    units.sort_unstable();
+    units.dedup();
+    let tables: Vec<String> = units.into_iter().map(|unit| render_summary_table(results, unit)).collect();
+    tables.join("\n")
+}
+
+/// The summary table of the cases whose sizes are in `unit`.
+fn render_summary_table(results: &[ModuleResult], unit: Unit) -> String {
+    let modules: Vec<(&str, Vec<&CaseResult>)> =
+        results.iter().map(|r| (r.module.as_str(), r.cases.iter().filter(|c| c.unit == unit).collect())).collect();
+    let mut sizes: Vec<u64> = modules.iter().flat_map(|(_, cases)| cases.iter().map(|c| c.size)).collect();
     sizes.sort_unstable();
     sizes.dedup();
     let mut out = String::new();
-    let labels: Vec<String> = sizes.iter().map(|&s| fmt_size(s)).collect();
+    let labels: Vec<String> = sizes.iter().map(|&s| unit.fmt(s)).collect();
     let mut columns = vec!["function"];
     columns.extend(labels.iter().map(String::as_str));
     table_header(&mut out, &columns, 1);
-    for r in results {
-        let mut functions: Vec<&str> = r.cases.iter().map(|c| c.function.as_str()).collect();
+    for (module, cases) in &modules {
+        let mut functions: Vec<&str> = cases.iter().map(|c| c.function.as_str()).collect();
         functions.dedup();
         for function in functions {
             let cells: Vec<String> = sizes
                 .iter()
-                .map(|&size| match r.cases.iter().find(|c| c.function == function && c.size == size) {
+                .map(|&size| match cases.iter().find(|c| c.function == function && c.size == size) {
                     Some(c) if c.mismatch() => "MISMATCH".into(),
                     Some(c) => fmt_ratio(c.ratio()),
                     None => "".into(),
                 })
                 .collect();
-            let _ = writeln!(out, "| `{}.{function}` | {} |", r.module, cells.join(" | "));
+            let _ = writeln!(out, "| `{module}.{function}` | {} |", cells.join(" | "));
         }
     }
     out
@@ -1022,8 +1090,10 @@ fn render_module(r: &ModuleResult) -> String {
         out,
         "Time per call: min and median of {} interleaved samples of ~{:.0} ms per contender. \
          C/Rust = C time / Rust time (above 1: Rust is faster; **bold**: slower than C beyond the noise margin). \
-         Size is that of the decoded data (decoders get its encoding).\n",
-        r.reps, r.target_ms
+         {}\n",
+        r.reps,
+        r.target_ms,
+        r.cases_note.as_deref().unwrap_or("Size is that of the decoded data (decoders get its encoding).")
     );
     let measured: Vec<&PeerStatus> = r.peers.iter().filter(|p| !p.status.starts_with("skipped")).collect();
     let mut columns: Vec<String> =
@@ -1051,7 +1121,7 @@ fn render_module(r: &ModuleResult) -> String {
         };
         let mut cells = vec![
             format!("`{}`", case.function),
-            fmt_size(case.size),
+            case.size_label(),
             fmt_time(c.min),
             fmt_time(c.median),
             fmt_time(rust.min),
@@ -1513,6 +1583,53 @@ mod tests {
         assert!(table.contains("| peer median | C/peer (median) |"), "{table}");
         assert!(table.contains("| `f` | 16 B | 1.00 µs | 2.00 µs | 1.00 µs | 4.00 µs | 1.00 | **0.50** | – | – |"));
         assert!(table.contains("| 1.00 µs | 20.00 † |"), "{table}");
+    }
+
+    #[test]
+    fn formats_item_counts() {
+        assert_eq!(fmt_count(0), "0");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(1000), "1,000");
+        assert_eq!(Unit::Items.fmt(1), "1 item");
+        assert_eq!(Unit::Items.fmt(10), "10 items");
+        assert_eq!(Unit::Items.fmt(100_000), "100,000 items");
+        assert_eq!(Unit::Items.fmt(1_000_000), "1,000,000 items");
+        assert_eq!(Unit::Bytes.fmt(1 << 20), "1 MiB");
+    }
+
+    fn items_json(unit: &str) -> Json {
+        json::parse(&format!(
+            r#"{{"module": "_m", "reps": 5, "target_ms": 5, "mismatches": 0, "cases_note": "Size is the list's length.",
+                "cases": [
+                  {{"function": "g", "size": 10, "unit": "{unit}", "timings": {{
+                    "C": {{"min": 1e-7, "median": 1e-7, "same_output": true}},
+                    "Rust": {{"min": 1e-7, "median": 2e-7, "same_output": true}}}}}},
+                  {{"function": "g", "size": 1000000, "unit": "{unit}", "timings": {{
+                    "C": {{"min": 2e-7, "median": 2e-7, "same_output": true}},
+                    "Rust": {{"min": 1e-7, "median": 1e-7, "same_output": true}}}}}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn reports_item_sizes_in_their_own_table() {
+        let bytes = parse_module_result(&module_json(), PathBuf::from("m.json")).unwrap();
+        let items = parse_module_result(&items_json("items"), PathBuf::from("_m.json")).unwrap();
+        assert_eq!(items.cases[1].size_label(), "1,000,000 items");
+        let results = [bytes, items];
+        let summary = render_summary(&results);
+        assert_eq!(
+            summary,
+            "| function | 16 B | 1 KiB |\n|---|---:|---:|\n| `m.f` | **0.50** | 10.00 |\n\n\
+             | function | 10 items | 1,000,000 items |\n|---|---:|---:|\n| `_m.g` | **0.50** | 2.00 |\n"
+        );
+        assert_eq!(slow_rows(&results)[1], "_m.g 10 items: C 100 ns, Rust 200 ns (median), C/Rust 0.50");
+        let table = render_module(&results[1]);
+        assert!(table.contains("beyond the noise margin). Size is the list's length.\n"), "{table}");
+        assert!(table.contains("| `g` | 1,000,000 items | 200 ns |"), "{table}");
+        // Without a unit, sizes are bytes (bench_zlib.py's JSON, older files); an unknown unit is an error.
+        assert_eq!(parse_module_result(&module_json(), PathBuf::new()).unwrap().cases[0].unit, Unit::Bytes);
+        assert!(parse_module_result(&items_json("calls"), PathBuf::from("_m.json")).is_err());
     }
 
     #[test]

@@ -178,7 +178,8 @@ impl<'py> BufferMut<'py> {
     /// `PyObject_GetBuffer(obj, PyBUF_WRITABLE)` with getargs' messages.
     pub fn get(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
-        let tp = || c_truncate(obj.get_type().name(), 50).into_owned();
+        // getargs names None "None", other objects by their type.
+        let tp = || if obj.is_none() { "None".into() } else { c_truncate(obj.get_type().name(), 50).into_owned() };
         let mut view = ffi::Py_buffer::new();
         // SAFETY: attached; `view` is a valid Py_buffer to fill; on success
         // we own the export and release it in Drop. getargs replaces the
@@ -186,7 +187,10 @@ impl<'py> BufferMut<'py> {
         unsafe {
             if ffi::PyObject_GetBuffer(obj.as_ptr(), &mut view, ffi::PyBUF_WRITABLE) != 0 {
                 ffi::PyErr_Clear();
-                return Err(TypeError::raise(py, &format!("argument must be read-write bytes-like object, not {}", tp())));
+                return Err(TypeError::raise(
+                    py,
+                    &format!("argument must be read-write bytes-like object, not {}", tp()),
+                ));
             }
         }
         let buf = BufferMut { view, _py: PhantomData };
@@ -218,10 +222,11 @@ impl Drop for BufferMut<'_> {
 }
 
 /// A read-only `PyBUF_SIMPLE` export kept by a Rust value that outlives a
-/// call (e.g. an iterator's payload); read and released attached.
+/// call (e.g. an iterator's payload); read and released attached. Once
+/// released, it reads as empty (its `obj` is null, as `PyBuffer_Release`
+/// leaves it).
 pub struct UnboundBuffer {
     view: std::cell::UnsafeCell<ffi::Py_buffer>,
-    released: std::sync::atomic::AtomicBool,
 }
 
 // SAFETY: the export is only read (`with_bytes`, which takes a token) or
@@ -239,7 +244,7 @@ impl UnboundBuffer {
         if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut view, ffi::PyBUF_SIMPLE) } != 0 {
             return Err(Raised::already_set());
         }
-        Ok(UnboundBuffer { view: std::cell::UnsafeCell::new(view), released: false.into() })
+        Ok(UnboundBuffer { view: std::cell::UnsafeCell::new(view) })
     }
 
     /// The length in bytes (0 once released).
@@ -255,44 +260,47 @@ impl UnboundBuffer {
     /// Runs `f` on the bytes (empty once released). `f` gets no token, so
     /// it cannot run Python code that could change them meanwhile.
     pub fn with_bytes<R>(&self, _py: Python<'_>, f: impl FnOnce(&[u8]) -> R) -> R {
-        if self.released.load(std::sync::atomic::Ordering::Relaxed) {
-            return f(&[]);
-        }
-        // SAFETY: attached; a live export of `len` bytes at `buf` (see Sync).
+        // SAFETY: attached (see Sync); a view with an exporter is a live
+        // export of `len` bytes at `buf`.
         let bytes = unsafe {
             let v = &*self.view.get();
-            if v.len == 0 || v.buf.is_null() { &[][..] } else { std::slice::from_raw_parts(v.buf.cast::<u8>(), v.len as usize) }
+            if v.obj.is_null() || v.len == 0 || v.buf.is_null() {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(v.buf.cast::<u8>(), v.len as usize)
+            }
         };
         f(bytes)
     }
 
+    /// Whether [`UnboundBuffer::release`] ran.
+    pub fn is_released(&self, _py: Python<'_>) -> bool {
+        // SAFETY: attached (see Sync).
+        unsafe { (*self.view.get()).obj.is_null() }
+    }
+
     /// Reports the exporter to the GC (for a `GC` class's traverse).
     pub fn traverse(&self, visit: &mut crate::module::Visit<'_>) -> Result<(), crate::module::TraverseStop> {
-        if self.released.load(std::sync::atomic::Ordering::Relaxed) {
-            return Ok(());
-        }
         // SAFETY: the GC traverses attached; until released, the view holds
-        // a reference to its exporter (or null).
+        // a reference to its exporter (null after release).
         unsafe {
             let obj = (*self.view.get()).obj;
             if obj.is_null() { Ok(()) } else { visit.call_ptr(obj) }
         }
     }
 
-    /// Releases the export now (C's `PyBuffer_Release` when an iterator ends).
+    /// Releases the export now (C's `PyBuffer_Release` when an iterator
+    /// ends); a no-op once released.
     pub fn release(&self, _py: Python<'_>) {
-        if !self.released.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            // SAFETY: attached; the export is live and released exactly once.
-            unsafe { ffi::PyBuffer_Release(self.view.get()) }
-        }
+        // SAFETY: attached; PyBuffer_Release releases a live export once and
+        // nulls `obj`, after which it does nothing.
+        unsafe { ffi::PyBuffer_Release(self.view.get()) }
     }
 }
 
 impl Drop for UnboundBuffer {
     fn drop(&mut self) {
-        if !*self.released.get_mut() {
-            // SAFETY: see Sync: the owner is dropped attached; released once.
-            unsafe { ffi::PyBuffer_Release(self.view.get()) }
-        }
+        // SAFETY: see Sync: the owner is dropped attached; released once.
+        unsafe { ffi::PyBuffer_Release(self.view.get()) }
     }
 }

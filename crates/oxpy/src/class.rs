@@ -58,8 +58,8 @@ pub trait PyClass: Send + Sync + Sized + 'static {
 }
 
 /// The memory layout of an instance: the object header, the payload, then
-/// the weak reference list (used by `WEAKREF` classes; last, as C types
-/// declare it).
+/// the weak reference list (last, as C types declare it; only `WEAKREF`
+/// classes allocate it: others' `tp_basicsize` ends before it).
 #[repr(C)]
 struct ClassObject<T> {
     ob_base: ffi::PyObject,
@@ -215,7 +215,9 @@ unsafe extern "C" fn dealloc<T: PyClass>(obj: *mut ffi::PyObject) {
         if (*T::SPEC.0.get()).flags & ffi::Py_TPFLAGS_HAVE_GC as c_uint != 0 {
             ffi::PyObject_GC_UnTrack(obj.cast());
         }
-        if !(*obj.cast::<ClassObject<T>>()).weaklist.is_null() {
+        if (*T::SPEC.0.get()).basicsize as usize == std::mem::size_of::<ClassObject<T>>()
+            && !(*obj.cast::<ClassObject<T>>()).weaklist.is_null()
+        {
             ffi::PyObject_ClearWeakRefs(obj);
         }
         let payload = addr_of_mut!((*obj.cast::<ClassObject<T>>()).value);
@@ -259,7 +261,11 @@ impl ClassSpec {
         assert!(std::mem::align_of::<T>() <= 16, "payload alignment above the object allocator's 16 bytes");
         ClassSpec(UnsafeCell::new(ffi::PyType_Spec {
             name: name.as_ptr().cast(),
-            basicsize: std::mem::size_of::<ClassObject<T>>() as c_int,
+            basicsize: if flags & flags::WEAKREF != 0 {
+                std::mem::size_of::<ClassObject<T>>()
+            } else {
+                std::mem::offset_of!(ClassObject<T>, weaklist)
+            } as c_int,
             itemsize: 0,
             flags: (ffi::Py_TPFLAGS_DEFAULT | (flags & !flags::WEAKREF)) as c_uint,
             slots: slots.0.get().cast(),
@@ -450,7 +456,10 @@ impl MethodDef {
     }
 
     /// `METH_FASTCALL` (positional-only parameters) for a plain method.
-    pub const fn method_plain_fastcall<T: PyClass, M: Method<Class = T>>(name: &'static str, doc: &'static str) -> Self {
+    pub const fn method_plain_fastcall<T: PyClass, M: Method<Class = T>>(
+        name: &'static str,
+        doc: &'static str,
+    ) -> Self {
         Self::new(
             name,
             doc,
@@ -515,13 +524,19 @@ unsafe extern "C" fn plain_fastcall_trampoline<M: Method>(
     trampoline(|py| unsafe { call_plain::<M>(py, slf, args, nargs, std::ptr::null_mut()) })
 }
 
-unsafe extern "C" fn plain_o_trampoline<M: Method>(slf: *mut ffi::PyObject, arg: *mut ffi::PyObject) -> *mut ffi::PyObject {
+unsafe extern "C" fn plain_o_trampoline<M: Method>(
+    slf: *mut ffi::PyObject,
+    arg: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
     // SAFETY: CPython calls METH_O methods attached with the instance and
     // one borrowed argument: a one-element vector.
     trampoline(|py| unsafe { call_plain::<M>(py, slf, &arg, 1, std::ptr::null_mut()) })
 }
 
-unsafe extern "C" fn plain_noargs_trampoline<M: Method>(slf: *mut ffi::PyObject, _: *mut ffi::PyObject) -> *mut ffi::PyObject {
+unsafe extern "C" fn plain_noargs_trampoline<M: Method>(
+    slf: *mut ffi::PyObject,
+    _: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
     let no_args = NonNull::<*mut ffi::PyObject>::dangling().as_ptr();
     // SAFETY: CPython calls METH_NOARGS methods attached with the instance;
     // an empty vector (any non-null pointer) stands for no arguments.
@@ -543,10 +558,15 @@ unsafe fn call_method<'py, M: Method>(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> PyResult<*mut ffi::PyObject> {
-    // SAFETY: forwarded to the caller; PyType_GetModule returns a borrowed
-    // module (alive as long as the class) or null with an exception.
+    // SAFETY: forwarded to the caller. `cls` is a class made by
+    // PyType_FromModuleAndSpec (T's), a heap type whose ht_module (what
+    // PyType_GetModule returns, read directly) is the module, kept alive by
+    // the class.
     unsafe {
-        let module = NonNull::new(ffi::PyType_GetModule(cls)).ok_or_else(Raised::already_set)?;
+        let module = (*cls.cast::<ffi::PyHeapTypeObject>()).ht_module;
+        let module = NonNull::new(module).ok_or_else(|| {
+            crate::err::exceptions::TypeError::raise(py, "PyType_GetModule: Type has no associated module")
+        })?;
         let module = Borrowed::from_ptr(py, module);
         let slf = Borrowed::from_ptr(py, NonNull::new_unchecked(slf));
         let args = call_args(py, args, nargs as usize, kwnames);
@@ -711,7 +731,10 @@ unsafe extern "C" fn new_default_trampoline<T: NewDefault>(
 
 /// A getter (`PyGetSetDef` without setter): method `M`, called without
 /// arguments.
-unsafe extern "C" fn getter_trampoline<M: Method>(slf: *mut ffi::PyObject, _closure: *mut c_void) -> *mut ffi::PyObject {
+unsafe extern "C" fn getter_trampoline<M: Method>(
+    slf: *mut ffi::PyObject,
+    _closure: *mut c_void,
+) -> *mut ffi::PyObject {
     // SAFETY: CPython calls getters attached with an instance of the class
     // or of a subclass, as for the unary slots.
     unsafe { unary_trampoline::<M>(slf) }
@@ -870,6 +893,12 @@ impl<T> ObjectMember<T> {
     pub fn get<'py>(&self, py: Python<'py>) -> Bound<'py, T> {
         // SAFETY: attached (token): no other access is running (see Sync).
         unsafe { (*self.0.get()).bind(py).to_owned() }
+    }
+
+    /// Reports the value to the GC (for a `GC` class's traverse).
+    pub fn traverse(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
+        // SAFETY: the GC traverses attached: no other access is running.
+        visit.call(unsafe { &*self.0.get() })
     }
 
     /// Replaces the value; the old one is released after the swap, so code

@@ -47,9 +47,69 @@ pub enum Kind {
 pub struct Code {
     pub ch: u8,
     pub kind: Kind,
+    /// How one value is read (and written): kind, size and byte order in one.
+    pub read: Read,
+    /// For integer codes, the range that packs without error:
+    /// `min <= x && (x < 0 || x as u64 <= max)`.
+    pub min: i64,
+    pub max: u64,
     pub offset: usize,
     pub size: usize,
     pub repeat: usize,
+}
+
+/// The reading of one value (`Kind`, size and byte order flattened, so
+/// unpacking dispatches once per value).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Read {
+    I8,
+    U8,
+    I16Le,
+    I16Be,
+    U16Le,
+    U16Be,
+    I32Le,
+    I32Be,
+    U32Le,
+    U32Be,
+    I64Le,
+    I64Be,
+    U64Le,
+    U64Be,
+    Bool,
+    HalfLe,
+    HalfBe,
+    FloatLe,
+    FloatBe,
+    DoubleLe,
+    DoubleBe,
+    Char,
+    Str,
+    Pascal,
+}
+
+impl Read {
+    fn of(kind: Kind, size: usize, table: Table) -> Read {
+        let be = table == Table::Big;
+        let pick = |le, big| if be { big } else { le };
+        match (kind, size) {
+            (Kind::Int { signed: true }, 1) => Read::I8,
+            (Kind::Int { signed: false }, 1) => Read::U8,
+            (Kind::Int { signed: true }, 2) => pick(Read::I16Le, Read::I16Be),
+            (Kind::Int { signed: false }, 2) => pick(Read::U16Le, Read::U16Be),
+            (Kind::Int { signed: true }, 4) => pick(Read::I32Le, Read::I32Be),
+            (Kind::Int { signed: false }, 4) => pick(Read::U32Le, Read::U32Be),
+            (Kind::Int { signed: true }, _) => pick(Read::I64Le, Read::I64Be),
+            (Kind::Int { signed: false } | Kind::Pointer, _) => pick(Read::U64Le, Read::U64Be),
+            (Kind::Bool, _) => Read::Bool,
+            (Kind::Half, _) => pick(Read::HalfLe, Read::HalfBe),
+            (Kind::Float, _) => pick(Read::FloatLe, Read::FloatBe),
+            (Kind::Double, _) => pick(Read::DoubleLe, Read::DoubleBe),
+            (Kind::Char, _) => Read::Char,
+            (Kind::Str | Kind::Pad, _) => Read::Str,
+            (Kind::Pascal, _) => Read::Pascal,
+        }
+    }
 }
 
 /// A compiled format.
@@ -127,6 +187,26 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
+/// The range `(min, max)` of an integer code (see [`Code::min`]).
+fn int_range(kind: Kind, size: usize) -> (i64, u64) {
+    match kind {
+        Kind::Int { signed: true } => {
+            let max = u64::MAX >> (65 - 8 * size);
+            (!(max as i64), max)
+        }
+        Kind::Int { signed: false } | Kind::Pointer => (0, u64::MAX >> (64 - 8 * size)),
+        _ => (0, 0),
+    }
+}
+
+impl Code {
+    /// Whether integer `x` packs as is (no error) for this integer code.
+    #[inline(always)]
+    pub fn fits(&self, x: i64) -> bool {
+        x >= self.min && (x < 0 || x as u64 <= self.max)
+    }
+}
+
 /// Compiles `fmt` (C's `prepare_s`, with its checks in its order).
 pub fn compile(fmt: &[u8]) -> Result<Format, FormatError> {
     if fmt.contains(&0) {
@@ -184,12 +264,15 @@ pub fn compile(fmt: &[u8]) -> Result<Format, FormatError> {
             Kind::Pad => {}
             Kind::Str | Kind::Pascal => {
                 len += 1;
-                codes.push(Code { ch: c, kind, offset: size, size: num, repeat: 1 });
+                let read = Read::of(kind, num, table);
+                codes.push(Code { ch: c, kind, read, min: 0, max: 0, offset: size, size: num, repeat: 1 });
             }
             _ => {
                 len += num;
                 if num > 0 {
-                    codes.push(Code { ch: c, kind, offset: size, size: itemsize, repeat: num });
+                    let read = Read::of(kind, itemsize, table);
+                    let (min, max) = int_range(kind, itemsize);
+                    codes.push(Code { ch: c, kind, read, min, max, offset: size, size: itemsize, repeat: num });
                 }
             }
         }
@@ -310,32 +393,19 @@ pub fn int_bits(minor: u8, table: Table, code: &Code, v: IntArg) -> Result<u64, 
     Err(IntError::Struct(message))
 }
 
-/// Writes the low `out.len()` bytes of `bits` in the table's byte order.
-pub fn write_bits(table: Table, bits: u64, out: &mut [u8]) {
-    let n = out.len();
-    if table == Table::Big {
-        out.copy_from_slice(&bits.to_be_bytes()[8 - n..]);
-    } else {
-        out.copy_from_slice(&bits.to_le_bytes()[..n]);
-    }
-}
-
-/// Reads `bytes` (1 to 8) in the table's byte order; sign-extends if asked.
-pub fn read_bits(table: Table, bytes: &[u8], signed: bool) -> u64 {
-    let n = bytes.len();
-    let mut raw = [0u8; 8];
-    let v = if table == Table::Big {
-        raw[8 - n..].copy_from_slice(bytes);
-        u64::from_be_bytes(raw)
-    } else {
-        raw[..n].copy_from_slice(bytes);
-        u64::from_le_bytes(raw)
-    };
-    if signed && n < 8 {
-        let shift = 64 - 8 * n as u32;
-        (((v << shift) as i64) >> shift) as u64
-    } else {
-        v
+/// Writes the low bytes of `bits` at `out[at..]` as `read` reads them
+/// (the code's size and byte order).
+#[inline(always)]
+pub fn write_bits(read: Read, bits: u64, out: &mut [u8], at: usize) {
+    use Read::*;
+    match read {
+        I8 | U8 | Bool | Char | Str | Pascal => out[at] = bits as u8,
+        I16Le | U16Le | HalfLe => out[at..at + 2].copy_from_slice(&(bits as u16).to_le_bytes()),
+        I16Be | U16Be | HalfBe => out[at..at + 2].copy_from_slice(&(bits as u16).to_be_bytes()),
+        I32Le | U32Le | FloatLe => out[at..at + 4].copy_from_slice(&(bits as u32).to_le_bytes()),
+        I32Be | U32Be | FloatBe => out[at..at + 4].copy_from_slice(&(bits as u32).to_be_bytes()),
+        I64Le | U64Le | DoubleLe => out[at..at + 8].copy_from_slice(&bits.to_le_bytes()),
+        I64Be | U64Be | DoubleBe => out[at..at + 8].copy_from_slice(&bits.to_be_bytes()),
     }
 }
 
@@ -392,7 +462,8 @@ mod tests {
     fn compiles_like_c() {
         let f = compile(b"@bi0l 3s2x?").unwrap();
         assert_eq!((f.size, f.len), (14, 4));
-        let shape: Vec<(u8, usize, usize, usize)> = f.codes.iter().map(|c| (c.ch, c.offset, c.size, c.repeat)).collect();
+        let shape: Vec<(u8, usize, usize, usize)> =
+            f.codes.iter().map(|c| (c.ch, c.offset, c.size, c.repeat)).collect();
         assert_eq!(shape, [(b'b', 0, 1, 1), (b'i', 4, 4, 1), (b's', 8, 3, 1), (b'?', 13, 1, 1)]);
         assert_eq!(compile(b"<bi").unwrap().size, 5);
         assert_eq!(compile(b"3").unwrap_err(), FormatError::RepeatWithoutFormat);
@@ -423,21 +494,36 @@ mod tests {
 
     #[test]
     fn integer_errors_follow_each_version() {
-        let code = |ch, size, signed| Code { ch, kind: Kind::Int { signed }, offset: 0, size, repeat: 1 };
+        let code = |ch, size, signed| {
+            let kind = Kind::Int { signed };
+            let (min, max) = int_range(kind, size);
+            Code { ch, kind, read: Read::of(kind, size, Table::Native), min, max, offset: 0, size, repeat: 1 }
+        };
         let b = code(b'b', 1, true);
         let err = |e: Result<u64, IntError>| match e {
             Err(IntError::Struct(m)) => m,
             other => panic!("{other:?}"),
         };
-        assert_eq!(err(int_bits(12, Table::Native, &b, IntArg::Signed(200))), "'b' format requires -128 <= number <= 127");
-        assert_eq!(err(int_bits(11, Table::Native, &b, IntArg::Signed(200))), "byte format requires -128 <= number <= 127");
+        assert_eq!(
+            err(int_bits(12, Table::Native, &b, IntArg::Signed(200))),
+            "'b' format requires -128 <= number <= 127"
+        );
+        assert_eq!(
+            err(int_bits(11, Table::Native, &b, IntArg::Signed(200))),
+            "byte format requires -128 <= number <= 127"
+        );
         assert_eq!(err(int_bits(11, Table::Native, &b, IntArg::TooLarge)), "argument out of range");
         let big_h = code(b'H', 2, false);
         assert_eq!(err(int_bits(11, Table::Big, &big_h, IntArg::Signed(-1))), "argument out of range");
-        assert_eq!(err(int_bits(11, Table::Little, &big_h, IntArg::Signed(-1))), "ushort format requires 0 <= number <= 65535");
+        assert_eq!(
+            err(int_bits(11, Table::Little, &big_h, IntArg::Signed(-1))),
+            "ushort format requires 0 <= number <= 65535"
+        );
         let q = code(b'Q', 8, false);
-        assert_eq!(int_bits(11, Table::Big, &q, IntArg::Signed(-1)), Err(IntError::Overflow("can't convert negative int to unsigned")));
+        assert_eq!(
+            int_bits(11, Table::Big, &q, IntArg::Signed(-1)),
+            Err(IntError::Overflow("can't convert negative int to unsigned"))
+        );
         assert_eq!(int_bits(12, Table::Big, &q, IntArg::Unsigned(u64::MAX)), Ok(u64::MAX));
-        assert_eq!(read_bits(Table::Big, &[0xff, 0xfe], true) as i64, -2);
     }
 }

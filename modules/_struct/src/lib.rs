@@ -7,19 +7,17 @@
 
 mod layout;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, Ordering};
 
 use oxpy::buffer::{Buffer, BufferMut, UnboundBuffer};
 use oxpy::class::{ClassType, Constructor, NewDefault, ObjectMember};
 use oxpy::err::exceptions::{IndexError, OverflowError, SystemError, TypeError};
 use oxpy::function::{CallArgs, Function, IntoPyObject, MethodDef};
 use oxpy::module::{ModuleState, TraverseStop, Visit};
-use oxpy::sync::GilCell;
 use oxpy::types::{PyAny, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyModule, PyStr, PyTuple, PyType};
 use oxpy::{Borrowed, Bound, PY_MINOR_VERSION, PyResult, Python, Raised, Unbound};
 
-use layout::{Code, Format, IntArg, IntError, Kind, Table};
+use layout::{Code, Format, IntArg, IntError, Kind, Read, Table};
 
 /// C's `MAXCACHE`: the cache is emptied when it holds this many formats.
 const MAX_CACHE: usize = 100;
@@ -31,6 +29,7 @@ const C_FORMATCODE_SIZE: isize = 32;
 pub struct State {
     error: Unbound<PyType>,
     struct_type: Unbound<ClassType<Struct>>,
+    codes_type: Unbound<ClassType<Codes>>,
     iter_type: Unbound<ClassType<UnpackIter>>,
     cache: Unbound<PyDict>,
 }
@@ -40,12 +39,14 @@ impl ModuleState for State {
         let py = module.py();
         let struct_type = PyType::from_class::<Struct>(module)?;
         let iter_type = PyType::from_class::<UnpackIter>(module)?;
+        let codes_type = PyType::from_class::<Codes>(module)?;
         let error = PyType::new_exception(py, c"struct.error", None, None)?;
         module.add(c"error", &error.clone_ref().into_any())?;
         module.add(c"Struct", &struct_type.clone_ref().into_any())?;
         Ok(State {
             error: error.unbind(),
             struct_type: struct_type.unbind(),
+            codes_type: codes_type.unbind(),
             iter_type: iter_type.unbind(),
             cache: PyDict::new(py)?.unbind(),
         })
@@ -54,6 +55,7 @@ impl ModuleState for State {
     fn traverse(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
         visit.call(&self.error)?;
         visit.call(&self.struct_type)?;
+        visit.call(&self.codes_type)?;
         visit.call(&self.iter_type)?;
         visit.call(&self.cache)
     }
@@ -112,8 +114,9 @@ pub struct Struct {
     /// `s_format`: the format as bytes (set even when it does not compile,
     /// as C does).
     format: ObjectMember<PyBytes>,
-    /// `s_codes`: replaced by `__init__`; calls work on their own copy.
-    compiled: GilCell<Arc<Format>>,
+    /// `s_codes`: a `Codes` object (None until `__init__`), replaced by
+    /// `__init__`; calls hold a reference to theirs.
+    compiled: ObjectMember,
     /// `s_size` and `s_len` of `compiled`.
     size: AtomicIsize,
     len: AtomicIsize,
@@ -122,19 +125,48 @@ pub struct Struct {
 const _: () = assert!(std::mem::size_of::<Struct>() == 32, "C's PyStructObject has 32 bytes of fields");
 
 impl Struct {
-    fn compiled(&self, py: Python<'_>) -> Arc<Format> {
-        self.compiled.get(py)
+    fn compiled<'py>(&self, py: Python<'py>) -> Compiled<'py> {
+        Compiled(self.compiled.get(py))
+    }
+}
+
+/// A compiled format as a Python object, so that holding one costs a
+/// reference count (it is shared by the `Struct`, calls in progress and
+/// iterators, and replaced by `__init__`).
+pub struct Codes(Format);
+
+oxpy::class! {
+    type: Codes,
+    name: "_struct._compiled_format",
+    flags: GC | DISALLOW_INSTANTIATION | IMMUTABLETYPE,
+    constructor: [],
+    methods: [],
+    members: [],
+}
+
+/// The format of a bare `Struct.__new__` (C's NULL codes, size -1).
+static UNINITIALISED: Format = Format::UNINITIALISED;
+
+/// A held reference to a `Struct`'s compiled format (`Codes` or None).
+struct Compiled<'py>(Bound<'py, PyAny>);
+
+impl Compiled<'_> {
+    fn get(&self) -> &Format {
+        match self.0.as_borrowed().downcast_class::<Codes>() {
+            Some(c) => &c.get().0,
+            None => &UNINITIALISED,
+        }
     }
 }
 
 impl NewDefault for Struct {
     fn new_default(py: Python<'_>) -> PyResult<Self> {
-        let f = Format::UNINITIALISED;
+        let f = &UNINITIALISED;
         Ok(Struct {
             format: ObjectMember::new(PyBytes::new(py, b"")?),
             size: AtomicIsize::new(f.size),
             len: AtomicIsize::new(f.len),
-            compiled: GilCell::new(Arc::new(f)),
+            compiled: ObjectMember::new(().into_py_object(py)?),
         })
     }
 }
@@ -155,6 +187,14 @@ oxpy::class! {
         Slot::init::<struct_init>(),
         Slot::when(PY_MINOR_VERSION >= 13, Slot::repr::<struct_repr>()),
     ],
+    traverse: Struct::traverse_members,
+}
+
+impl Struct {
+    fn traverse_members(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
+        self.format.traverse(visit)?;
+        self.compiled.traverse(visit)
+    }
 }
 
 /// `Struct.__init__(format)`: C sets the format before compiling it, so a
@@ -182,7 +222,8 @@ fn struct_init<'py>(
     let compiled = layout::compile(bytes.as_borrowed().as_bytes()).map_err(|e| struct_error(module, e.message()))?;
     this.size.store(compiled.size, Ordering::Relaxed);
     this.len.store(compiled.len, Ordering::Relaxed);
-    drop(this.compiled.replace(py, Arc::new(compiled)));
+    let codes = module.state::<State>()?.codes_type.bind(py).instantiate(Codes(compiled))?;
+    this.compiled.set(codes.into_any());
     Ok(())
 }
 
@@ -218,11 +259,21 @@ fn pack_values<'py>(
     values: &[Borrowed<'_, 'py, PyAny>],
     out: &mut [u8],
 ) -> PyResult<()> {
-    let mut values = values.iter();
+    let mut next = 0;
     for code in &f.codes {
-        for r in 0..code.repeat {
-            let Some(&v) = values.next() else { return Ok(()) };
-            let at = code.offset + r * code.size;
+        let mut at = code.offset;
+        for _ in 0..code.repeat {
+            let Some(&v) = values.get(next) else { return Ok(()) };
+            next += 1;
+            // The common case first: an int in range.
+            if let Kind::Int { .. } = code.kind
+                && let Some(oxpy::types::IntValue::Signed(x)) = v.as_int().map(|i| i.value())
+                && code.fits(x)
+            {
+                layout::write_bits(code.read, x as u64, out, at);
+                at += code.size;
+                continue;
+            }
             pack_value(py, module, f.table, code, v, out, at).map_err(|e| {
                 // C's s_pack_internal: an int argument's OverflowError is a
                 // struct.error.
@@ -232,6 +283,7 @@ fn pack_values<'py>(
                     e
                 }
             })?;
+            at += code.size;
         }
     }
     Ok(())
@@ -249,10 +301,15 @@ fn pack_value<'py>(
 ) -> PyResult<()> {
     let size = code.size;
     match code.kind {
-        Kind::Int { .. } | Kind::Pointer => {
-            let bits = int_bits(py, module, table, code, v)?;
-            layout::write_bits(table, bits, &mut out[at..at + size]);
-        }
+        Kind::Int { .. } | Kind::Pointer => match int_bits(py, module, table, code, v) {
+            Ok(bits) => layout::write_bits(code.read, bits, out, at),
+            Err((e, partial)) => {
+                if let Some(bits) = partial {
+                    layout::write_bits(code.read, bits, out, at);
+                }
+                return Err(e);
+            }
+        },
         Kind::Char => match v.downcast::<PyBytes>().map(|b| b.as_bytes()) {
             Some(&[b]) => out[at] = b,
             _ => return Err(struct_error(module, "char format requires a bytes object of length 1")),
@@ -261,9 +318,10 @@ fn pack_value<'py>(
         Kind::Half | Kind::Float | Kind::Double => {
             let x = v.as_double().map_err(|_| struct_error(module, "required argument is not a float"))?;
             let bits = match code.kind {
-                Kind::Half => u64::from(layout::pack_half(x).ok_or_else(|| {
-                    OverflowError::raise(py, "float too large to pack with e format")
-                })?),
+                Kind::Half => u64::from(
+                    layout::pack_half(x)
+                        .ok_or_else(|| OverflowError::raise(py, "float too large to pack with e format"))?,
+                ),
                 Kind::Float => {
                     let y = x as f32;
                     if table != Table::Native && y.is_infinite() && !x.is_infinite() {
@@ -273,7 +331,7 @@ fn pack_value<'py>(
                 }
                 _ => x.to_bits(),
             };
-            layout::write_bits(table, bits, &mut out[at..at + size]);
+            layout::write_bits(code.read, bits, out, at);
         }
         Kind::Str | Kind::Pascal => {
             let pascal = code.kind == Kind::Pascal;
@@ -308,14 +366,17 @@ fn pack_value<'py>(
 }
 
 /// The bits of integer argument `v` for integer code `code` (C's
-/// `get_pylong` then the format's conversion and range check).
+/// `get_pylong` then the format's conversion and range check). With the
+/// error, what C writes anyway: the standard big-endian `q`/`Q` convert
+/// with `_PyLong_AsByteArray`, which fills the item with the value's low
+/// bytes before finding it too large.
 fn int_bits<'py>(
     py: Python<'py>,
     module: Borrowed<'_, 'py, PyModule>,
     table: Table,
     code: &Code,
     v: Borrowed<'_, 'py, PyAny>,
-) -> PyResult<u64> {
+) -> Result<u64, (Raised, Option<u64>)> {
     let index;
     let int = match v.as_int() {
         Some(i) => i,
@@ -324,14 +385,14 @@ fn int_bits<'py>(
                 if layout::index_overflow_is_range_error(PY_MINOR_VERSION, table, code)
                     && e.matches(OverflowError::type_object(py))
                 {
-                    struct_error(module, &layout::code_range_message(code))
+                    (struct_error(module, &layout::code_range_message(code)), None)
                 } else {
-                    e
+                    (e, None)
                 }
             })?;
             index.as_borrowed()
         }
-        None => return Err(struct_error(module, "required argument is not an integer")),
+        None => return Err((struct_error(module, "required argument is not an integer"), None)),
     };
     let value = match int.value() {
         oxpy::types::IntValue::Signed(x) => IntArg::Signed(x),
@@ -339,55 +400,81 @@ fn int_bits<'py>(
         oxpy::types::IntValue::TooLarge => IntArg::TooLarge,
         oxpy::types::IntValue::TooSmall => IntArg::TooSmall,
     };
-    layout::int_bits(PY_MINOR_VERSION, table, code, value).map_err(|e| match e {
-        IntError::Struct(msg) => struct_error(module, &msg),
-        IntError::Overflow(msg) => OverflowError::raise(py, msg),
+    layout::int_bits(PY_MINOR_VERSION, table, code, value).map_err(|e| {
+        let negative = matches!(value, IntArg::TooSmall) || matches!(value, IntArg::Signed(x) if x < 0);
+        let partial =
+            (table == Table::Big && (code.ch == b'q' || (code.ch == b'Q' && !negative))).then(|| int.low_bits());
+        let raised = match e {
+            IntError::Struct(msg) => struct_error(module, &msg),
+            IntError::Overflow(msg) => OverflowError::raise(py, msg),
+        };
+        (raised, partial)
     })
 }
 
 /// Unpacks `data` (at least `f.size` bytes) by `f`.
 fn unpack_values<'py>(py: Python<'py>, f: &Format, data: &[u8]) -> PyResult<Bound<'py, PyTuple>> {
-    let len = usize::try_from(f.len).unwrap_or(0);
-    let (mut code_index, mut rep) = (0, 0);
-    PyTuple::new_with(py, len, |_| {
-        while f.codes[code_index].repeat == rep {
-            code_index += 1;
-            rep = 0;
+    PyTuple::build(py, f.len, |out| {
+        for code in &f.codes {
+            let mut at = code.offset;
+            for _ in 0..code.repeat {
+                out.push(unpack_value(py, code, data, at)?);
+                at += code.size;
+            }
         }
-        let code = &f.codes[code_index];
-        let at = code.offset + rep * code.size;
-        rep += 1;
-        unpack_value(py, f.table, code, &data[at..at + code.size])
+        Ok(())
     })
 }
 
-/// Unpacks one value of `code` from `item` (its `size` bytes).
-fn unpack_value<'py>(py: Python<'py>, table: Table, code: &Code, item: &[u8]) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match code.kind {
-        Kind::Int { signed: true } => PyInt::from_i64(py, layout::read_bits(table, item, true) as i64)?.into_any(),
-        Kind::Int { signed: false } | Kind::Pointer => {
-            PyInt::from_u64(py, layout::read_bits(table, item, false))?.into_any()
+/// Unpacks the value of `code` at `data[at..]`.
+#[inline(always)]
+fn unpack_value<'py>(py: Python<'py>, code: &Code, data: &[u8], at: usize) -> PyResult<Bound<'py, PyAny>> {
+    macro_rules! bytes {
+        ($n:literal) => {
+            <[u8; $n]>::try_from(&data[at..at + $n]).unwrap_or_default()
+        };
+    }
+    let int = |v: i64| PyInt::from_i64(py, v).map(Bound::into_any);
+    let uint = |v: u64| PyInt::from_u64(py, v).map(Bound::into_any);
+    let float = |v: f64| PyFloat::new(py, v).map(Bound::into_any);
+    match code.read {
+        Read::I8 => int((data[at] as i8).into()),
+        Read::U8 => int(data[at].into()),
+        Read::I16Le => int(i16::from_le_bytes(bytes!(2)).into()),
+        Read::I16Be => int(i16::from_be_bytes(bytes!(2)).into()),
+        Read::U16Le => int(u16::from_le_bytes(bytes!(2)).into()),
+        Read::U16Be => int(u16::from_be_bytes(bytes!(2)).into()),
+        Read::I32Le => int(i32::from_le_bytes(bytes!(4)).into()),
+        Read::I32Be => int(i32::from_be_bytes(bytes!(4)).into()),
+        Read::U32Le => int(u32::from_le_bytes(bytes!(4)).into()),
+        Read::U32Be => int(u32::from_be_bytes(bytes!(4)).into()),
+        Read::I64Le => int(i64::from_le_bytes(bytes!(8))),
+        Read::I64Be => int(i64::from_be_bytes(bytes!(8))),
+        Read::U64Le => uint(u64::from_le_bytes(bytes!(8))),
+        Read::U64Be => uint(u64::from_be_bytes(bytes!(8))),
+        Read::Bool => (data[at] != 0).into_py_object(py),
+        Read::HalfLe => float(layout::unpack_half(u16::from_le_bytes(bytes!(2)))),
+        Read::HalfBe => float(layout::unpack_half(u16::from_be_bytes(bytes!(2)))),
+        Read::FloatLe => float(f32::from_le_bytes(bytes!(4)).into()),
+        Read::FloatBe => float(f32::from_be_bytes(bytes!(4)).into()),
+        Read::DoubleLe => float(f64::from_le_bytes(bytes!(8))),
+        Read::DoubleBe => float(f64::from_be_bytes(bytes!(8))),
+        Read::Char => PyBytes::new(py, &data[at..at + 1]).map(Bound::into_any),
+        Read::Str => PyBytes::new(py, &data[at..at + code.size]).map(Bound::into_any),
+        Read::Pascal => unpack_pascal(py, &data[at..at + code.size]),
+    }
+}
+
+/// A `p` item: the length byte (capped to the item), then the bytes.
+fn unpack_pascal<'py>(py: Python<'py>, item: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    let Some((&n, rest)) = item.split_first() else {
+        // C asked for -1 bytes before 3.13.
+        if PY_MINOR_VERSION < 13 {
+            return Err(SystemError::raise(py, "Negative size passed to PyBytes_FromStringAndSize"));
         }
-        Kind::Char | Kind::Str => PyBytes::new(py, item)?.into_any(),
-        Kind::Bool => (item[0] != 0).into_py_object(py)?,
-        Kind::Half => PyFloat::new(py, layout::unpack_half(layout::read_bits(table, item, false) as u16))?.into_any(),
-        Kind::Float => {
-            PyFloat::new(py, f32::from_bits(layout::read_bits(table, item, false) as u32).into())?.into_any()
-        }
-        Kind::Double => PyFloat::new(py, f64::from_bits(layout::read_bits(table, item, false)))?.into_any(),
-        Kind::Pascal => {
-            if item.is_empty() {
-                // C asked for -1 bytes before 3.13.
-                if PY_MINOR_VERSION < 13 {
-                    return Err(SystemError::raise(py, "Negative size passed to PyBytes_FromStringAndSize"));
-                }
-                return Ok(PyBytes::new(py, b"")?.into_any());
-            }
-            let n = usize::from(item[0]).min(item.len() - 1);
-            PyBytes::new(py, &item[1..1 + n])?.into_any()
-        }
-        Kind::Pad => unreachable!("pad bytes are not codes"),
-    })
+        return Ok(PyBytes::new(py, b"")?.into_any());
+    };
+    Ok(PyBytes::new(py, &rest[..usize::from(n).min(rest.len())])?.into_any())
 }
 
 /// `S.pack(v1, ...)` for `f`.
@@ -398,10 +485,7 @@ fn s_pack<'py>(
     values: &[Borrowed<'_, 'py, PyAny>],
 ) -> PyResult<Bound<'py, PyAny>> {
     if values.len() as isize != f.len {
-        return Err(struct_error(
-            module,
-            &format!("pack expected {} items for packing (got {})", f.len, values.len()),
-        ));
+        return Err(struct_error(module, &format!("pack expected {} items for packing (got {})", f.len, values.len())));
     }
     let size = usize::try_from(f.size).unwrap_or(0);
     Ok(PyBytes::new_filled(py, size, |out| pack_values(py, module, f, values, out))?.into_any())
@@ -499,9 +583,10 @@ fn s_unpack<'py>(
 fn s_iter_unpack<'py>(
     py: Python<'py>,
     module: Borrowed<'_, 'py, PyModule>,
-    f: Arc<Format>,
+    format: Compiled<'py>,
     buffer: Borrowed<'_, 'py, PyAny>,
 ) -> PyResult<Bound<'py, UnpackIter>> {
+    let f = format.get();
     if f.size == 0 {
         return Err(struct_error(module, "cannot iteratively unpack with a struct of length 0"));
     }
@@ -513,8 +598,7 @@ fn s_iter_unpack<'py>(
             &format!("iterative unpacking requires a buffer of a multiple of {} bytes", f.size),
         ));
     }
-    let iter =
-        UnpackIter { format: f, buffer: buf, index: AtomicUsize::new(0), exhausted: AtomicBool::new(false) };
+    let iter = UnpackIter { format: ObjectMember::new(format.0), buffer: buf, index: AtomicIsize::new(0) };
     module.state::<State>()?.iter_type.bind(py).instantiate(iter)
 }
 
@@ -537,7 +621,7 @@ impl oxpy::class::Method for struct_pack {
         module: Borrowed<'a, 'py, PyModule>,
         args: CallArgs<'a, 'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        s_pack(py, module, &slf.get().compiled(py), args.positional)
+        s_pack(py, module, slf.get().compiled(py).get(), args.positional)
     }
 }
 
@@ -559,7 +643,7 @@ impl oxpy::class::Method for struct_pack_into {
         module: Borrowed<'a, 'py, PyModule>,
         args: CallArgs<'a, 'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        s_pack_into(py, module, &slf.get().compiled(py), args.positional)
+        s_pack_into(py, module, slf.get().compiled(py).get(), args.positional)
     }
 }
 
@@ -585,7 +669,7 @@ impl oxpy::class::Method for struct_sizeof {
         _module: Borrowed<'a, 'py, PyModule>,
         _args: CallArgs<'a, 'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let codes = slf.get().compiled(py).codes.len() as isize;
+        let codes = slf.get().compiled(py).get().codes.len() as isize;
         let size = slf.as_any().get_type().basicsize() + C_FORMATCODE_SIZE * (codes + 1);
         Ok(PyInt::from_isize(py, size)?.into_any())
     }
@@ -604,7 +688,7 @@ fn struct_unpack<'py>(
     module: Borrowed<'_, 'py, PyModule>,
     buffer: Buffer<'py>,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    s_unpack(py, module, &this.compiled(py), &buffer)
+    s_unpack(py, module, this.compiled(py).get(), &buffer)
 }
 
 /// Return a tuple containing unpacked values.
@@ -623,7 +707,7 @@ fn struct_unpack_from<'py>(
     buffer: Buffer<'py>,
     offset: isize,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    s_unpack_from(py, module, &this.compiled(py), &buffer, offset)
+    s_unpack_from(py, module, this.compiled(py).get(), &buffer, offset)
 }
 
 /// Return an iterator yielding tuples.
@@ -646,16 +730,16 @@ fn struct_iter_unpack<'py>(
 // unpack_iterator
 
 /// The iterator of `iter_unpack`: the format it was made with, the buffer
-/// (released when exhausted) and the position.
+/// (released once exhausted) and the position; C's fields.
 pub struct UnpackIter {
-    format: Arc<Format>,
+    format: ObjectMember,
     buffer: UnboundBuffer,
-    index: AtomicUsize,
-    exhausted: AtomicBool,
+    index: AtomicIsize,
 }
 
 impl UnpackIter {
     fn traverse_buffer(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
+        self.format.traverse(visit)?;
         self.buffer.traverse(visit)
     }
 }
@@ -692,10 +776,14 @@ impl oxpy::class::Method for length_hint {
         _args: CallArgs<'a, 'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let it = slf.get();
-        let left = if it.exhausted.load(Ordering::Relaxed) || it.format.size <= 0 {
+        let format = Compiled(it.format.get(py));
+        // C divides by the struct's size even when it is -1 (a Struct
+        // never initialised).
+        let size = format.get().size;
+        let left = if it.buffer.is_released(py) || size == 0 {
             0
         } else {
-            (it.buffer.len(py) - it.index.load(Ordering::Relaxed)) as isize / it.format.size
+            (it.buffer.len(py) as isize - it.index.load(Ordering::Relaxed)) / size
         };
         Ok(PyInt::from_isize(py, left)?.into_any())
     }
@@ -717,18 +805,27 @@ impl oxpy::class::Method for iter_next {
         _args: CallArgs<'a, 'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let it = slf.get();
+        if it.buffer.is_released(py) {
+            return Err(Raised::without_exception(py));
+        }
+        let format = Compiled(it.format.get(py));
         let index = it.index.load(Ordering::Relaxed);
-        let size = usize::try_from(it.format.size).unwrap_or(0);
-        if it.exhausted.load(Ordering::Relaxed) || size == 0 || index >= it.buffer.len(py) {
-            it.exhausted.store(true, Ordering::Relaxed);
+        let len = it.buffer.len(py) as isize;
+        if index >= len {
             it.buffer.release(py);
             return Err(Raised::without_exception(py));
         }
+        let f = format.get();
         // A copy of the item: unpacking creates objects (which may run
         // Python code through the GC) while the buffer stays exported.
-        let item = it.buffer.with_bytes(py, |b| b[index..index + size].to_vec());
-        it.index.store(index + size, Ordering::Relaxed);
-        Ok(unpack_values(py, &it.format, &item)?.into_any())
+        let item = match usize::try_from(f.size) {
+            Ok(size) => {
+                it.buffer.with_bytes(py, |b| b.get(index as usize..index as usize + size).unwrap_or(&[]).to_vec())
+            }
+            Err(_) => Vec::new(),
+        };
+        it.index.store(index + f.size, Ordering::Relaxed);
+        Ok(unpack_values(py, f, &item)?.into_any())
     }
 }
 
@@ -780,7 +877,7 @@ fn cached_format<'py>(
     py: Python<'py>,
     module: Borrowed<'_, 'py, PyModule>,
     fmt: Borrowed<'_, 'py, PyAny>,
-) -> PyResult<Arc<Format>> {
+) -> PyResult<Compiled<'py>> {
     let s = cached_struct(py, module, fmt)?;
     match s.as_borrowed().downcast_class::<Struct>() {
         Some(s) => Ok(s.get().compiled(py)),
@@ -808,7 +905,7 @@ impl Function for pack {
         let Some((&fmt, values)) = args.positional.split_first() else {
             return Err(TypeError::raise(py, "missing format argument"));
         };
-        s_pack(py, module, &*cached_format(py, module, fmt)?, values)
+        s_pack(py, module, cached_format(py, module, fmt)?.get(), values)
     }
 }
 
@@ -831,7 +928,7 @@ impl Function for pack_into {
         let Some((&fmt, rest)) = args.positional.split_first() else {
             return Err(TypeError::raise(py, "missing format argument"));
         };
-        s_pack_into(py, module, &*cached_format(py, module, fmt)?, rest)
+        s_pack_into(py, module, cached_format(py, module, fmt)?.get(), rest)
     }
 }
 
@@ -850,7 +947,7 @@ fn unpack<'py>(
     // Clinic converts in order: the format first, then the buffer.
     let f = cached_format(py, module, format)?;
     let buffer = Buffer::simple(buffer)?;
-    s_unpack(py, module, &f, &buffer)
+    s_unpack(py, module, f.get(), &buffer)
 }
 
 /// Return a tuple containing values unpacked according to the format string.
@@ -872,7 +969,7 @@ fn unpack_from<'py>(
         Some(o) => o.index_as_ssize()?,
         None => 0,
     };
-    s_unpack_from(py, module, &f, &buffer, offset)
+    s_unpack_from(py, module, f.get(), &buffer, offset)
 }
 
 /// Return an iterator yielding tuples unpacked from the given bytes.
@@ -894,8 +991,12 @@ fn iter_unpack<'py>(
 
 /// Return size in bytes of the struct described by the format string.
 #[oxpy::function(text_signature = "($module, format, /)")]
-fn calcsize<'py>(py: Python<'py>, module: Borrowed<'_, 'py, PyModule>, format: Borrowed<'_, 'py, PyAny>) -> PyResult<isize> {
-    Ok(cached_format(py, module, format)?.size)
+fn calcsize<'py>(
+    py: Python<'py>,
+    module: Borrowed<'_, 'py, PyModule>,
+    format: Borrowed<'_, 'py, PyAny>,
+) -> PyResult<isize> {
+    Ok(cached_format(py, module, format)?.get().size)
 }
 
 /// Clear the internal cache.

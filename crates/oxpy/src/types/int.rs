@@ -59,9 +59,16 @@ impl Borrowed<'_, '_, PyAny> {
     /// `OverflowError: Python int too large to convert to C ssize_t`.
     #[inline]
     pub fn index_as_ssize(self) -> PyResult<isize> {
-        // SAFETY: attached, live object; PyNumber_Index returns a new
-        // reference or null with an exception, which we release.
+        // SAFETY: attached, live object; an exact int is its own index
+        // (what PyNumber_Index returns), read directly.
         unsafe {
+            if ffi::PyLong_CheckExact(self.as_ptr()) != 0 {
+                let v = ffi::PyLong_AsSsize_t(self.as_ptr());
+                if v == -1 && Raised::is_set(self.py()) {
+                    return Err(Raised::already_set());
+                }
+                return Ok(v);
+            }
             let index = Bound::<PyAny>::from_owned_ptr_or_err(self.py(), ffi::PyNumber_Index(self.as_ptr()))?;
             let v = ffi::PyLong_AsSsize_t(index.as_ptr());
             if v == -1 && Raised::is_set(self.py()) {
@@ -123,6 +130,16 @@ impl Borrowed<'_, '_, PyInt> {
                 }
             }
         }
+    }
+}
+
+impl Borrowed<'_, '_, PyInt> {
+    /// The low 64 bits of the value in two's complement
+    /// (`PyLong_AsUnsignedLongLongMask`).
+    #[inline]
+    pub fn low_bits(self) -> u64 {
+        // SAFETY: attached, live int: the mask conversion cannot fail.
+        unsafe { ffi::PyLong_AsUnsignedLongLongMask(self.as_ptr()) }
     }
 }
 

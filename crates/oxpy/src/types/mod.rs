@@ -38,7 +38,7 @@ pub use int::{IntValue, PyInt};
 pub use list::PyList;
 pub use module::PyModule;
 pub use string::PyStr;
-pub use tuple::PyTuple;
+pub use tuple::{PyTuple, TupleWriter};
 pub use typeobj::PyType;
 
 /// A marker whose instances can be recognised with a C-level type check.

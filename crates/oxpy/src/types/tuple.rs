@@ -39,23 +39,48 @@ impl<'a, 'py> Borrowed<'a, 'py, PyTuple> {
     }
 }
 
-impl PyTuple {
-    /// A tuple of `len` items made by `item(i)` in order; an error stops it.
-    pub fn new_with<'py>(
-        py: Python<'py>,
-        len: usize,
-        mut item: impl FnMut(usize) -> PyResult<Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
-        // SAFETY: attached; PyTuple_New gives a new tuple of NULL slots (or
-        // null with an error), each filled once with a new reference; on
-        // error the tuple is released with its remaining NULL slots, which
-        // tuple deallocation accepts.
-        unsafe {
-            let tuple = Bound::<PyTuple>::from_owned_ptr_or_err(py, ffi::PyTuple_New(len as ffi::Py_ssize_t))?;
-            for i in 0..len {
-                ffi::PyTuple_SET_ITEM(tuple.as_ptr(), i as ffi::Py_ssize_t, item(i)?.into_ptr());
-            }
-            Ok(tuple)
+/// Fills a new tuple in order (see [`PyTuple::build`]).
+pub struct TupleWriter<'py> {
+    tuple: Bound<'py, PyTuple>,
+    len: usize,
+    filled: usize,
+}
+
+impl<'py> TupleWriter<'py> {
+    /// Appends the next item (items beyond the tuple's length are dropped,
+    /// and `build` then fails).
+    #[inline(always)]
+    pub fn push(&mut self, item: Bound<'py, PyAny>) {
+        if self.filled < self.len {
+            // SAFETY: attached; slot `filled` is in bounds and still NULL; the
+            // tuple takes the new reference.
+            unsafe { ffi::PyTuple_SET_ITEM(self.tuple.as_ptr(), self.filled as ffi::Py_ssize_t, item.into_ptr()) };
         }
+        self.filled += 1;
+    }
+}
+
+impl PyTuple {
+    /// A tuple of `len` items pushed by `fill` in order; pushing more or
+    /// fewer is a `SystemError` (a tuple must not keep NULL slots). A
+    /// negative `len` gets `PyTuple_New`'s own `SystemError` (what C code
+    /// passing one gets).
+    #[inline]
+    pub fn build<'py>(
+        py: Python<'py>,
+        len: isize,
+        fill: impl FnOnce(&mut TupleWriter<'py>) -> PyResult<()>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        // SAFETY: attached; a new tuple of NULL slots or null with an error;
+        // on error it is released with its NULL slots, which tuple
+        // deallocation accepts.
+        let tuple = unsafe { Bound::<PyTuple>::from_owned_ptr_or_err(py, ffi::PyTuple_New(len))? };
+        let len = len as usize;
+        let mut w = TupleWriter { tuple, len, filled: 0 };
+        fill(&mut w)?;
+        if w.filled != len {
+            return Err(crate::err::exceptions::SystemError::raise(py, "tuple built with a wrong number of items"));
+        }
+        Ok(w.tuple)
     }
 }
