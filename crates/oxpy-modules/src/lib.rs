@@ -43,3 +43,11 @@ pub extern "C" fn PyInit__struct() -> *mut oxpy::__private::ffi::PyObject {
     // and this is _struct's.
     unsafe { oxpy_struct::MODULE.init() }
 }
+
+/// `PyInit__csv`
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInit__csv() -> *mut oxpy::__private::ffi::PyObject {
+    // SAFETY: CPython's import system calls PyInit_ functions attached,
+    // and this is _csv's.
+    unsafe { oxpy_csv::MODULE.init() }
+}

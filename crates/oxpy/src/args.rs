@@ -6,6 +6,8 @@
 //! converters ([`FromArg`] and the `fn`s below) then turn each slot into a
 //! Rust value with the errors of the corresponding clinic converter.
 
+use pyo3_ffi as ffi;
+
 use crate::buffer::{AsciiBuffer, Buffer};
 use crate::err::c_truncate;
 use crate::err::exceptions::{OverflowError, SystemError, TypeError};
@@ -425,6 +427,75 @@ pub fn int_flag(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<bool> {
 #[inline]
 pub fn stdlib_flag(arg: Borrowed<'_, '_, PyAny>, ctx: &ArgCtx) -> PyResult<bool> {
     if cfg!(Py_3_12) { truth(arg, ctx) } else { int_flag(arg, ctx) }
+}
+
+/// `PyArg_UnpackTuple(args, name, min, max, ...)`: the positional
+/// arguments, with its count errors ("`name` expected at least 1 argument,
+/// got 0"; C code often passes an empty name).
+pub fn unpack_tuple<'a, 'py>(
+    py: Python<'py>,
+    name: &str,
+    args: Borrowed<'a, 'py, crate::types::PyTuple>,
+    min: usize,
+    max: usize,
+) -> PyResult<&'a [Borrowed<'a, 'py, PyAny>]> {
+    let items = args.as_slice();
+    let n = items.len();
+    if n < min || n > max {
+        let (qual, count) = if n < min { ("at least ", min) } else { ("at most ", max) };
+        let qual = if min == max { "" } else { qual };
+        let plural = if count == 1 { "" } else { "s" };
+        return Err(TypeError::raise(py, &format!("{name} expected {qual}{count} argument{plural}, got {n}")));
+    }
+    Ok(items)
+}
+
+/// `PyArg_ParseTupleAndKeywords(args, kwargs, "|OO...", names, ...)` with
+/// one `O` per name (at most 9): optional objects given by position or
+/// keyword, with CPython's own errors for each version.
+pub fn parse_optional_objects<'a, 'py, const N: usize>(
+    py: Python<'py>,
+    args: Borrowed<'a, 'py, crate::types::PyTuple>,
+    kwargs: Option<Borrowed<'a, 'py, crate::types::PyDict>>,
+    names: &[&'static std::ffi::CStr; N],
+) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; N]> {
+    const FORMATS: [&std::ffi::CStr; 10] =
+        [c"|", c"|O", c"|OO", c"|OOO", c"|OOOO", c"|OOOOO", c"|OOOOOO", c"|OOOOOOO", c"|OOOOOOOO", c"|OOOOOOOOO"];
+    assert!(N <= 9, "at most 9 objects");
+    let mut kw: [*mut std::ffi::c_char; 10] = [std::ptr::null_mut(); 10];
+    for (k, name) in kw.iter_mut().zip(names) {
+        *k = name.as_ptr().cast_mut();
+    }
+    let mut out: [*mut ffi::PyObject; 9] = [std::ptr::null_mut(); 9];
+    let kwargs = kwargs.map_or(std::ptr::null_mut(), |k| k.as_ptr());
+    let [o0, o1, o2, o3, o4, o5, o6, o7, o8] = &mut out;
+    // SAFETY: attached; `args` is a tuple and `kwargs` a dict or null; the
+    // format has N `O` units and `kw` N names then a null; CPython writes
+    // one borrowed reference (or nothing) through each of the first N
+    // pointers and ignores the others (extra variadic arguments are
+    // harmless). The references borrow from args/kwargs ('a).
+    let ok = unsafe {
+        ffi::PyArg_ParseTupleAndKeywords(
+            args.as_ptr(),
+            kwargs,
+            FORMATS[N].as_ptr(),
+            kw.as_mut_ptr().cast(),
+            o0 as *mut *mut ffi::PyObject,
+            o1 as *mut *mut ffi::PyObject,
+            o2 as *mut *mut ffi::PyObject,
+            o3 as *mut *mut ffi::PyObject,
+            o4 as *mut *mut ffi::PyObject,
+            o5 as *mut *mut ffi::PyObject,
+            o6 as *mut *mut ffi::PyObject,
+            o7 as *mut *mut ffi::PyObject,
+            o8 as *mut *mut ffi::PyObject,
+        )
+    };
+    if ok == 0 {
+        return Err(Raised::already_set());
+    }
+    // SAFETY: non-null entries are borrowed references alive for 'a.
+    Ok(std::array::from_fn(|i| unsafe { std::ptr::NonNull::new(out[i]).map(|p| Borrowed::from_ptr(py, p)) }))
 }
 
 #[cfg(test)]

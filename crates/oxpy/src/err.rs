@@ -125,6 +125,8 @@ pub mod exceptions {
         Exception => PyExc_Exception,
         /// `EOFError`
         EOFError => PyExc_EOFError,
+        /// `KeyError`
+        KeyError => PyExc_KeyError,
     }
 
     impl MemoryError {

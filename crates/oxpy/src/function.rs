@@ -98,6 +98,53 @@ impl MethodDef {
     }
 }
 
+/// A module function in C's `METH_VARARGS | METH_KEYWORDS` convention: the
+/// positional arguments as a tuple and the keywords as a dict (for C
+/// functions that parse with `PyArg_UnpackTuple` and pass the keywords on).
+pub trait VarargsFunction {
+    /// The method definition.
+    const DEF: MethodDef;
+
+    /// Runs the function.
+    fn call<'a, 'py>(
+        py: Python<'py>,
+        module: Borrowed<'a, 'py, PyModule>,
+        args: Borrowed<'a, 'py, PyTuple>,
+        kwargs: Option<Borrowed<'a, 'py, crate::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>>;
+}
+
+impl MethodDef {
+    /// `METH_VARARGS | METH_KEYWORDS`
+    pub const fn varargs_kw<F: VarargsFunction>(name: &'static str, doc: &'static str) -> Self {
+        Self::new(
+            name,
+            doc,
+            ffi::PyMethodDefPointer { PyCFunctionWithKeywords: varargs_kw_trampoline::<F> },
+            ffi::METH_VARARGS | ffi::METH_KEYWORDS,
+        )
+    }
+}
+
+unsafe extern "C" fn varargs_kw_trampoline<F: VarargsFunction>(
+    slf: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    trampoline(|py| {
+        // CPython calls METH_VARARGS functions attached with the module, a
+        // tuple and a dict or null, alive for the call.
+        // SAFETY: as said above.
+        unsafe {
+            let (Some(module), Some(args)) = (NonNull::new(slf), NonNull::new(args)) else {
+                return Err(crate::err::exceptions::SystemError::raise(py, "bad call of a module function"));
+            };
+            let kwargs = NonNull::new(kwargs).map(|k| Borrowed::from_ptr(py, k));
+            F::call(py, Borrowed::from_ptr(py, module), Borrowed::from_ptr(py, args), kwargs).map(Bound::into_ptr)
+        }
+    })
+}
+
 /// Runs `body` as the body of a C entry point returning an object: creates
 /// the token, contains panics (as `SystemError`), and returns the new
 /// reference or NULL with an exception set.

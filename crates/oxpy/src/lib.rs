@@ -48,5 +48,12 @@ pub const PY_MINOR_VERSION: u8 = if cfg!(Py_3_13) {
     11
 };
 
+/// The running CPython's micro version (the `z` of 3.x.z, from
+/// `Py_Version`), for behaviours that changed in a bugfix release.
+pub fn py_micro_version() -> u8 {
+    // SAFETY: Py_Version is a constant of the linked libpython.
+    (unsafe { __private::ffi::Py_Version } >> 8) as u8
+}
+
 #[cfg(test)]
 mod tests;

@@ -309,7 +309,11 @@ macro_rules! module {
         pub static MODULE: $crate::module::ModuleDef = {
             static METHODS: $crate::module::MethodTable<{ [$(stringify!($func),)* ""].len() }> =
                 $crate::module::MethodTable::new([
-                    $(<$func as $crate::function::Function>::DEF,)*
+                    $({
+                        #[allow(unused_imports)]
+                        use $crate::function::{Function as _, VarargsFunction as _};
+                        $func::DEF
+                    },)*
                     $crate::function::MethodDef::SENTINEL,
                 ]);
             static SLOTS: $crate::module::SlotTable = $crate::module::SlotTable::new::<$state>();

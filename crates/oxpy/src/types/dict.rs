@@ -45,6 +45,21 @@ impl<'py> Borrowed<'_, 'py, PyDict> {
         }
     }
 
+    /// `del d[key]` (`KeyError` when missing).
+    pub fn del_item(self, key: Borrowed<'_, 'py, PyAny>) -> PyResult<()> {
+        // SAFETY: attached, live objects.
+        match unsafe { ffi::PyDict_DelItem(self.as_ptr(), key.as_ptr()) } {
+            0 => Ok(()),
+            _ => Err(Raised::already_set()),
+        }
+    }
+
+    /// `list(d)` (`PyDict_Keys`).
+    pub fn keys(self) -> PyResult<Bound<'py, crate::types::PyList>> {
+        // SAFETY: attached, live dict; new reference or null with an error.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyDict_Keys(self.as_ptr())) }
+    }
+
     /// `len(d)`.
     pub fn len(self) -> usize {
         // SAFETY: attached, live dict.

@@ -170,6 +170,18 @@ impl<'a, 'py> Borrowed<'a, 'py, PyAny> {
         Ok(v)
     }
 
+    /// `PyLong_AsLong`: a C `long` (`__index__` for non-ints;
+    /// `OverflowError: Python int too large to convert to C long`).
+    #[inline]
+    pub fn as_c_long(self) -> PyResult<isize> {
+        // SAFETY: attached, live object.
+        let v = unsafe { ffi::PyLong_AsLong(self.as_ptr()) };
+        if v == -1 && Raised::is_set(self.py()) {
+            return Err(Raised::already_set());
+        }
+        Ok(v as isize)
+    }
+
     /// `operator.index(obj)` (`PyNumber_Index`).
     #[inline]
     pub fn index(self) -> PyResult<Bound<'py, PyInt>> {
@@ -180,6 +192,13 @@ impl<'a, 'py> Borrowed<'a, 'py, PyAny> {
 }
 
 impl PyInt {
+    /// Whether `obj` is exactly an int (`PyLong_CheckExact`).
+    #[inline]
+    pub fn is_exact(obj: Borrowed<'_, '_, PyAny>) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyLong_CheckExact(obj.as_ptr()) != 0 }
+    }
+
     /// An int from a `Py_ssize_t`.
     #[inline]
     pub fn from_isize(py: Python<'_>, v: isize) -> PyResult<Bound<'_, PyInt>> {

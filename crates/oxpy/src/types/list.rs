@@ -1,11 +1,19 @@
 use pyo3_ffi as ffi;
 
 use super::PyAny;
-use crate::{Borrowed, Bound, PyResult, Raised};
+use crate::{Borrowed, Bound, PyResult, Python, Raised};
 
 marker! {
     /// `list`
     PyList, PyList_Check
+}
+
+impl PyList {
+    /// A new empty list.
+    pub fn new(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+        // SAFETY: attached; new reference or null with an error.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyList_New(0)) }
+    }
 }
 
 impl<'a, 'py> Borrowed<'a, 'py, PyList> {

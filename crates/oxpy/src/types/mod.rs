@@ -37,7 +37,7 @@ pub use float::PyFloat;
 pub use int::{IntValue, PyInt};
 pub use list::PyList;
 pub use module::PyModule;
-pub use string::PyStr;
+pub use string::{PyStr, StrData};
 pub use tuple::{PyTuple, TupleWriter};
 pub use typeobj::PyType;
 

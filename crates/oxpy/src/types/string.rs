@@ -43,7 +43,60 @@ impl<'py> Borrowed<'_, 'py, PyStr> {
     }
 }
 
+/// A `str`'s characters in its own storage width (PEP 393).
+#[derive(Clone, Copy, Debug)]
+pub enum StrData<'a> {
+    /// Latin-1 (`PyUnicode_1BYTE_KIND`).
+    Ucs1(&'a [u8]),
+    /// `PyUnicode_2BYTE_KIND`.
+    Ucs2(&'a [u16]),
+    /// `PyUnicode_4BYTE_KIND`.
+    Ucs4(&'a [u32]),
+}
+
+impl PyStr {
+    /// A `str` from characters of one width (`PyUnicode_FromKindAndData`,
+    /// which stores them in the narrowest width that holds them).
+    pub fn from_data<'py>(py: Python<'py>, data: StrData<'_>) -> PyResult<Bound<'py, PyStr>> {
+        let (kind, ptr, len) = match data {
+            StrData::Ucs1(s) => (ffi::PyUnicode_1BYTE_KIND, s.as_ptr().cast::<std::ffi::c_void>(), s.len()),
+            StrData::Ucs2(s) => (ffi::PyUnicode_2BYTE_KIND, s.as_ptr().cast(), s.len()),
+            StrData::Ucs4(s) => (ffi::PyUnicode_4BYTE_KIND, s.as_ptr().cast(), s.len()),
+        };
+        // SAFETY: attached; `ptr` points to `len` units of the given kind
+        // (any code point up to 0x10FFFF is accepted by CPython, and larger
+        // UCS-4 values raise ValueError); new reference or null with an error.
+        unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyUnicode_FromKindAndData(kind as std::ffi::c_int, ptr, len as ffi::Py_ssize_t),
+            )
+        }
+    }
+}
+
 impl<'a> Borrowed<'a, '_, PyStr> {
+    /// The characters in the string's own width (no copy).
+    #[inline]
+    pub fn data(self) -> PyResult<StrData<'a>> {
+        let p = self.as_ptr();
+        // SAFETY: attached, live str, immutable for 'a; once ready
+        // (PyUnicode_READY, a no-op since 3.12) its data holds `length`
+        // units of its kind.
+        unsafe {
+            if ffi::PyUnicode_READY(p) != 0 {
+                return Err(Raised::already_set());
+            }
+            let len = ffi::PyUnicode_GET_LENGTH(p) as usize;
+            let data = ffi::PyUnicode_DATA(p);
+            Ok(match ffi::PyUnicode_KIND(p) {
+                ffi::PyUnicode_1BYTE_KIND => StrData::Ucs1(std::slice::from_raw_parts(data.cast(), len)),
+                ffi::PyUnicode_2BYTE_KIND => StrData::Ucs2(std::slice::from_raw_parts(data.cast(), len)),
+                _ => StrData::Ucs4(std::slice::from_raw_parts(data.cast(), len)),
+            })
+        }
+    }
+
     /// The characters as bytes when the string is pure ASCII (the compact
     /// ASCII representation, no copy); `Ok(None)` otherwise.
     #[inline]
