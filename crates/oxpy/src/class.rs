@@ -159,8 +159,10 @@ unsafe fn instantiate<'py, T: PyClass>(
     // the heap type), or null with an exception set; the payload is written
     // SAFETY: as said above (and forwarded) before anything sees the object.
     unsafe {
-        let alloc: ffi::allocfunc = std::mem::transmute(ffi::PyType_GetSlot(ty, ffi::Py_tp_alloc));
-        let obj = alloc(ty, 0);
+        let obj = match (*ty).tp_alloc {
+            Some(alloc) => alloc(ty, 0),
+            None => ffi::PyType_GenericAlloc(ty, 0),
+        };
         if obj.is_null() {
             return Err(Raised::already_set());
         }
@@ -250,9 +252,13 @@ unsafe extern "C" fn dealloc<T: PyClass>(obj: *mut ffi::PyObject) {
         }
         let payload = addr_of_mut!((*obj.cast::<ClassObject<T>>()).value);
         // A panicking Drop must not unwind into C; the payload is then leaked.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| std::ptr::drop_in_place(payload)));
-        let free: ffi::freefunc = std::mem::transmute(ffi::PyType_GetSlot(ty, ffi::Py_tp_free));
-        free(obj.cast());
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::instance::while_known_attached(|| std::ptr::drop_in_place(payload))
+        }));
+        match (*ty).tp_free {
+            Some(free) => free(obj.cast()),
+            None => ffi::PyObject_Free(obj.cast()),
+        }
         ffi::Py_DECREF(ty.cast());
     }
 }

@@ -217,13 +217,37 @@ impl<T> Unbound<T> {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs code CPython called attached and that
+    /// drops Rust values (a class's `tp_dealloc`): `Unbound` drops there
+    /// need not ask CPython whether the thread is attached.
+    static KNOWN_ATTACHED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (which CPython called attached, e.g. a `tp_dealloc`) with the
+/// hint that this thread is attached.
+///
+/// # Safety
+/// The thread is attached and stays so during `f` (`f` cannot detach: it
+/// has no token to do it with, as drop code has none).
+pub(crate) unsafe fn while_known_attached<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            KNOWN_ATTACHED.with(|k| k.set(self.0));
+        }
+    }
+    let _restore = Restore(KNOWN_ATTACHED.with(|k| k.replace(true)));
+    f()
+}
+
 impl<T> Drop for Unbound<T> {
     fn drop(&mut self) {
-        // SAFETY: PyGILState_Check may be called from any thread; we only
-        // decref when it reports that this thread is attached, and we own one
-        // strong reference.
+        // SAFETY: we decref only when attached: inside `while_known_attached`
+        // (whose caller vouches for it), or when PyGILState_Check (callable
+        // from any thread) says so; we own one strong reference.
         unsafe {
-            if ffi::PyGILState_Check() != 0 {
+            if KNOWN_ATTACHED.with(|k| k.get()) || ffi::PyGILState_Check() != 0 {
                 ffi::Py_DECREF(self.ptr.as_ptr());
             }
         }

@@ -28,6 +28,8 @@ pub struct State {
     dialect_type: Unbound<ClassType<Dialect>>,
     reader_type: Unbound<ClassType<Reader>>,
     writer_type: Unbound<ClassType<Writer>>,
+    /// "write", interned (C's `str_write`).
+    str_write: Unbound<PyStr>,
     compat: Compat,
 }
 
@@ -72,6 +74,7 @@ impl ModuleState for State {
             dialect_type: dialect_type.unbind(),
             reader_type: reader_type.unbind(),
             writer_type: writer_type.unbind(),
+            str_write: PyStr::interned(py, c"write")?.unbind(),
             compat: Compat::for_version(PY_MINOR_VERSION, oxpy::py_micro_version()),
         })
     }
@@ -81,7 +84,8 @@ impl ModuleState for State {
         visit.call(&self.dialects)?;
         visit.call(&self.dialect_type)?;
         visit.call(&self.reader_type)?;
-        visit.call(&self.writer_type)
+        visit.call(&self.writer_type)?;
+        visit.call(&self.str_write)
     }
 }
 
@@ -265,6 +269,18 @@ impl NewObject for DialectNew {
         kwargs: Option<Borrowed<'a, 'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let state = module.state::<State>()?;
+        if args.is_empty() && kwargs.is_none_or(|k| k.is_empty()) {
+            // Nothing given: C's defaults, which need no checking.
+            let value = oxpy_csv_core::Dialect::default();
+            let payload = Dialect {
+                doublequote: BoolMember::new(value.doublequote),
+                skipinitialspace: BoolMember::new(value.skipinitialspace),
+                strict: BoolMember::new(value.strict),
+                lineterminator: ObjectMember::new(PyStr::new(py, "\r\n")?.into_any()),
+                value,
+            };
+            return Ok(cls.instantiate(payload)?.into_any());
+        }
         let [dialect, given @ ..] = parse_optional_objects(py, args, kwargs, &DIALECT_KEYWORDS)?;
         let dialect = match dialect {
             Some(d) if d.downcast::<PyStr>().is_some() => Some(registered_dialect(module, d)?),
@@ -304,10 +320,12 @@ impl NewObject for DialectNew {
             Some(v) if v.downcast::<PyStr>().is_some() => Some(v.to_owned()),
             Some(_) => return Err(TypeError::raise(py, "\"lineterminator\" must be a string")),
         };
-        a.lineterminator = match &line {
-            Some(l) => Some(str_code_points(l.as_borrowed())?),
-            None => None,
-        };
+        if lineterminator.is_some() {
+            a.lineterminator = match &line {
+                Some(l) => Some(str_code_points(l.as_borrowed())?),
+                None => None,
+            };
+        }
         if let Some(c) = char_setting(py, "quotechar", b(&quotechar), true)? {
             a.quotechar = c;
         }
@@ -421,8 +439,8 @@ pub struct Reader {
     input_iter: ObjectMember,
     dialect: ObjectMember,
     line_num: ULongMember,
-    /// Boxed: the parser's lookup tables would make every reader large.
-    parser: CallLock<Box<oxpy_csv_core::Reader>>,
+    /// Made at the first line (most of a reader's setup cost).
+    parser: CallLock<Option<Box<oxpy_csv_core::Reader>>>,
 }
 
 oxpy::class! {
@@ -468,7 +486,9 @@ fn reader_next<'py>(
     let Some(mut parser) = this.parser.lock(&mut py_mut) else {
         return Err(RuntimeError::raise(py, "reader called from its own input"));
     };
-    parser.reset();
+    if let Some(p) = parser.as_mut() {
+        p.reset();
+    }
     let fields = PyList::new(py)?;
     let iter = this.input_iter.get(py);
     let sink = |value: FieldValue<'_>| -> PyResult<()> {
@@ -487,10 +507,11 @@ fn reader_next<'py>(
         let Some(line) = iter.as_borrowed().next_item()? else {
             // End of input: a field in progress ends the record (or is an
             // error under strict); otherwise the iteration stops.
-            return match parser.finish(sink).map_err(fail)? {
-                true => Ok(fields),
-                false => Err(Raised::without_exception(py)),
+            let ended_record = match parser.as_mut() {
+                Some(p) => p.finish(sink).map_err(fail)?,
+                None => false,
             };
+            return if ended_record { Ok(fields) } else { Err(Raised::without_exception(py)) };
         };
         let Some(line) = line.as_borrowed().downcast::<PyStr>() else {
             let tp = oxpy::err::c_truncate(line.as_borrowed().get_type().name(), 200).into_owned();
@@ -501,6 +522,14 @@ fn reader_next<'py>(
         };
         this.line_num.set(this.line_num.get().wrapping_add(1));
         let limit = state.field_limit.load(Ordering::Relaxed);
+        let parser = match parser.as_mut() {
+            Some(p) => p,
+            None => {
+                let dialect = this.dialect.get(py);
+                let value = &dialect_of(py, dialect.as_borrowed())?.value;
+                parser.insert(Box::new(oxpy_csv_core::Reader::new(value, state.compat)))
+            }
+        };
         let complete = match line.data()? {
             StrData::Ucs1(d) => parser.feed_line(d, limit, sink),
             StrData::Ucs2(d) => parser.feed_line(d, limit, sink),
@@ -547,12 +576,12 @@ impl VarargsFunction for reader {
         let iter = items[0].iter()?;
         let dialect = call_dialect(py, module, items.get(1).copied(), kwargs)?;
         let state = module.state::<State>()?;
-        let parser = oxpy_csv_core::Reader::new(&dialect_of(py, dialect.as_borrowed())?.value, state.compat);
+        dialect_of(py, dialect.as_borrowed())?;
         let payload = Reader {
             input_iter: ObjectMember::new(iter),
             dialect: ObjectMember::new(dialect),
             line_num: ULongMember::new(0),
-            parser: CallLock::new(Box::new(parser)),
+            parser: CallLock::new(None),
         };
         Ok(state.reader_type.bind(py).instantiate(payload)?.into_any())
     }
@@ -565,7 +594,8 @@ impl VarargsFunction for reader {
 pub struct Writer {
     write: ObjectMember,
     dialect: ObjectMember,
-    joiner: CallLock<Box<oxpy_csv_core::Writer>>,
+    /// Made at the first row.
+    joiner: CallLock<Option<Box<oxpy_csv_core::Writer>>>,
 }
 
 oxpy::class! {
@@ -631,6 +661,15 @@ fn write_row<'py>(
         let mut py_mut = py;
         let Some(mut joiner) = this.joiner.lock(&mut py_mut) else {
             return Err(RuntimeError::raise(py, "writer called from its own row"));
+        };
+        let joiner = match joiner.as_mut() {
+            Some(j) => j,
+            None => {
+                let dialect = this.dialect.get(py);
+                let compat = module.state::<State>()?.compat;
+                let value = &dialect_of(py, dialect.as_borrowed())?.value;
+                joiner.insert(Box::new(oxpy_csv_core::Writer::new(value, compat)))
+            }
         };
         joiner.begin_record();
         while let Some(field) = iter.as_borrowed().next_item()? {
@@ -734,17 +773,17 @@ impl VarargsFunction for writer {
         kwargs: Option<Borrowed<'a, 'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let items = unpack_tuple(py, "", args, 1, 2)?;
-        let write = items[0].getattr_opt(c"write")?;
+        let state = module.state::<State>()?;
+        let write = items[0].getattr_str_opt(state.str_write.bind(py))?;
         let Some(write) = write.filter(|w| w.as_borrowed().is_callable()) else {
             return Err(TypeError::raise(py, "argument 1 must have a \"write\" method"));
         };
         let dialect = call_dialect(py, module, items.get(1).copied(), kwargs)?;
-        let state = module.state::<State>()?;
-        let joiner = oxpy_csv_core::Writer::new(&dialect_of(py, dialect.as_borrowed())?.value, state.compat);
+        dialect_of(py, dialect.as_borrowed())?;
         let payload = Writer {
             write: ObjectMember::new(write),
             dialect: ObjectMember::new(dialect),
-            joiner: CallLock::new(Box::new(joiner)),
+            joiner: CallLock::new(None),
         };
         Ok(state.writer_type.bind(py).instantiate(payload)?.into_any())
     }

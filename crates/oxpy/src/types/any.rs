@@ -136,6 +136,24 @@ impl<'py> Borrowed<'_, 'py, PyAny> {
         }
     }
 
+    /// `getattr(obj, name)` for a `str` name (cheaper than a C string when
+    /// the name is kept, e.g. interned in module state), `None` when it
+    /// raises `AttributeError` (which is cleared).
+    pub fn getattr_str_opt(self, name: Borrowed<'_, 'py, crate::types::PyStr>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        // SAFETY: attached, live objects; new reference or null with an error.
+        unsafe {
+            let v = ffi::PyObject_GetAttr(self.as_ptr(), name.as_ptr());
+            if !v.is_null() {
+                return Ok(Bound::from_owned_ptr_or_none(self.py(), v));
+            }
+            if ffi::PyErr_ExceptionMatches(ffi::PyExc_AttributeError) != 0 {
+                ffi::PyErr_Clear();
+                return Ok(None);
+            }
+            Err(Raised::already_set())
+        }
+    }
+
     /// `getattr(obj, name)`.
     pub fn getattr(self, name: &CStr) -> PyResult<Bound<'py, PyAny>> {
         // SAFETY: attached, live object, nul-terminated name; new reference

@@ -22,6 +22,13 @@ impl PyStr {
 }
 
 impl PyStr {
+    /// An interned `str` (`PyUnicode_InternFromString`), for names looked
+    /// up often.
+    pub fn interned<'py>(py: Python<'py>, s: &std::ffi::CStr) -> PyResult<Bound<'py, PyStr>> {
+        // SAFETY: attached; nul-terminated UTF-8; new reference or null.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_InternFromString(s.as_ptr())) }
+    }
+
     /// `bytes.decode('utf-8')` (strict: CPython's `UnicodeDecodeError`).
     pub fn decode_utf8<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyStr>> {
         // SAFETY: attached; pointer and length describe `bytes`; new

@@ -282,34 +282,37 @@ impl Sealed for u32 {
     }
 }
 
-/// A set of characters: a table for latin-1 and a short list for the wider
-/// ones (a few dialect characters; a lineterminator may add more).
+/// A set of characters: a bitmap for latin-1 and a short list for the wider
+/// ones (a few dialect characters; a lineterminator may add more). Small, so
+/// that making a reader is cheap.
 #[derive(Clone, Debug)]
 pub struct CharSet {
-    narrow: [bool; 256],
+    narrow: [u64; 4],
     wide: Vec<u32>,
 }
 
 impl CharSet {
     /// The set of the given code points (`None`s and duplicates ignored).
     pub fn new(chars: impl IntoIterator<Item = Option<u32>>) -> CharSet {
-        let mut set = CharSet { narrow: [false; 256], wide: Vec::new() };
+        let mut set = CharSet { narrow: [0; 4], wide: Vec::new() };
         for c in chars.into_iter().flatten() {
-            match usize::try_from(c) {
-                Ok(i) if i < 256 => set.narrow[i] = true,
-                _ => {
-                    if !set.wide.contains(&c) {
-                        set.wide.push(c);
-                    }
-                }
+            if c < 256 {
+                set.narrow[(c >> 6) as usize] |= 1 << (c & 63);
+            } else if !set.wide.contains(&c) {
+                set.wide.push(c);
             }
         }
         set
     }
 
     #[inline(always)]
+    fn narrow_contains(&self, c: u32) -> bool {
+        c < 256 && (self.narrow[(c >> 6) as usize & 3] >> (c & 63)) & 1 != 0
+    }
+
+    #[inline(always)]
     pub fn contains(&self, c: u32) -> bool {
-        if c < 256 { self.narrow[c as usize] } else { self.wide.contains(&c) }
+        if c < 256 { self.narrow_contains(c) } else { self.wide.contains(&c) }
     }
 
     /// The length of the run of `s` before its first member of the set.
@@ -317,10 +320,7 @@ impl CharSet {
     pub fn run_len<T: CodeUnit>(&self, s: &[T]) -> usize {
         if T::KIND == Kind::Ucs1 || self.wide.is_empty() {
             // No wide member can occur (latin-1 input) or none exists.
-            s.iter().position(|&c| {
-                let c = c.code_point();
-                c < 256 && self.narrow[c as usize]
-            })
+            s.iter().position(|&c| self.narrow_contains(c.code_point()))
         } else {
             s.iter().position(|&c| self.contains(c.code_point()))
         }
