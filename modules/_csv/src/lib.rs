@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use oxpy::args::{parse_optional_objects, unpack_tuple};
 use oxpy::class::{BoolMember, ClassType, NewObject, ObjectMember, ULongMember};
-use oxpy::err::exceptions::{RuntimeError, SystemError, TypeError, ValueError};
+use oxpy::err::exceptions::{Exception, RuntimeError, SystemError, TypeError, ValueError};
 use oxpy::function::{CallArgs, IntoPyObject, MethodDef, VarargsFunction};
 use oxpy::module::{ModuleState, TraverseStop, Visit};
 use oxpy::sync::CallLock;
@@ -65,7 +65,8 @@ impl ModuleState for State {
         }
         let dialects = PyDict::new(py)?;
         module.add(c"_dialects", &dialects.clone_ref().into_any())?;
-        let error = PyType::new_exception(py, c"_csv.Error", None, None)?;
+        // 3.11+ makes Error from a spec (with the module, without __weakref__).
+        let error = PyType::new_exception_from_spec(module, c"_csv.Error", Exception::type_object(py))?;
         module.add(c"Error", &error.clone_ref().into_any())?;
         Ok(State {
             error: error.unbind(),
@@ -446,7 +447,7 @@ pub struct Reader {
 oxpy::class! {
     type: Reader,
     name: "_csv.reader",
-    flags: GC | IMMUTABLETYPE | DISALLOW_INSTANTIATION,
+    flags: BASETYPE | GC | IMMUTABLETYPE | DISALLOW_INSTANTIATION,
     constructor: [],
     methods: [],
     members: [object dialect, ulong line_num],
@@ -601,7 +602,7 @@ pub struct Writer {
 oxpy::class! {
     type: Writer,
     name: "_csv.writer",
-    flags: GC | IMMUTABLETYPE | DISALLOW_INSTANTIATION,
+    flags: BASETYPE | GC | IMMUTABLETYPE | DISALLOW_INSTANTIATION,
     constructor: [],
     methods: [writerow, writerows],
     members: [object dialect],

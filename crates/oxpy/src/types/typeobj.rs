@@ -41,6 +41,35 @@ impl PyType {
     }
 }
 
+impl PyType {
+    /// A subclass of `base` made from a spec without slots
+    /// (`PyType_FromModuleAndSpec`, subclassable): how some C modules make
+    /// their exception (its `__module__` from `name`, no `__doc__`, no
+    /// `__weakref__` of its own, the module reachable from the class).
+    pub fn new_exception_from_spec<'py>(
+        module: Borrowed<'_, 'py, super::PyModule>,
+        name: &'static CStr,
+        base: Borrowed<'_, 'py, PyType>,
+    ) -> PyResult<Bound<'py, PyType>> {
+        let mut slots = [ffi::PyType_Slot { slot: 0, pfunc: std::ptr::null_mut() }];
+        let mut spec = ffi::PyType_Spec {
+            name: name.as_ptr(),
+            basicsize: 0,
+            itemsize: 0,
+            flags: (ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_BASETYPE) as std::ffi::c_uint,
+            slots: slots.as_mut_ptr(),
+        };
+        // SAFETY: attached; the spec is valid for the call (CPython copies
+        // the slots; the name is static, as the type keeps pointing to it);
+        // `base` is a live class (a single base, given as itself); new
+        // reference or null with an error.
+        unsafe {
+            let ty = ffi::PyType_FromModuleAndSpec(module.as_ptr(), &mut spec, base.as_ptr());
+            Bound::from_owned_ptr_or_err(module.py(), ty)
+        }
+    }
+}
+
 impl<'a> Borrowed<'a, '_, PyType> {
     /// `tp_name`, as C error messages print it (`Py_TYPE(o)->tp_name`).
     pub fn name(self) -> &'a str {
