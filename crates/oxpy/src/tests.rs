@@ -208,3 +208,50 @@ fn detach_releases_and_reacquires() {
         assert_eq!(PyBytes::new(py, b"ok").unwrap().as_bytes(), b"ok");
     });
 }
+
+/// The direct comparison of exact ints and floats gives what
+/// `PyObject_RichCompareBool(a, b, Py_LT)` gives, across signs, digit
+/// counts and equal prefixes.
+#[test]
+fn exact_number_lt_matches_rich_compare() {
+    let mut ints: Vec<i128> = vec![0, 1, -1, 2, (1 << 30) - 1, 1 << 30, -(1 << 30), (1 << 60) + 5, -(1 << 60) - 5];
+    ints.extend([i128::from(i64::MAX), i128::from(i64::MIN), i128::from(u64::MAX), -i128::from(u64::MAX)]);
+    ints.extend([(1 << 90) + 7, (1 << 90) + 8, -(1 << 90) - 7, -(1 << 90) - 8, 1 << 100, -(1 << 100)]);
+    let floats = [0.0, -0.0, 1.5, -1.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e300, -1e-300];
+    with_py(|py| {
+        // SAFETY: attached; every object made here is a new reference,
+        // released at the end.
+        unsafe {
+            let mut objs = Vec::new();
+            for &i in &ints {
+                let text = std::ffi::CString::new(i.to_string()).unwrap();
+                objs.push(ffi::PyLong_FromString(text.as_ptr(), std::ptr::null_mut(), 10));
+            }
+            for &f in &floats {
+                objs.push(ffi::PyFloat_FromDouble(f));
+            }
+            for &a in &objs {
+                for &b in &objs {
+                    let expected = ffi::PyObject_RichCompareBool(a, b, ffi::Py_LT);
+                    if let Some(got) = crate::types::any::exact_number_lt(a, b) {
+                        assert_eq!(got, expected == 1, "{:?} < {:?}", repr(py, a), repr(py, b));
+                    }
+                }
+            }
+            for o in objs {
+                ffi::Py_DECREF(o);
+            }
+        }
+    });
+}
+
+/// `repr(obj)` as a Rust string (for assertion messages).
+fn repr(_py: Python<'_>, obj: *mut ffi::PyObject) -> String {
+    // SAFETY: attached (token); a live object; the repr is released.
+    unsafe {
+        let r = ffi::PyObject_Repr(obj);
+        let s = std::ffi::CStr::from_ptr(ffi::PyUnicode_AsUTF8(r)).to_string_lossy().into_owned();
+        ffi::Py_DECREF(r);
+        s
+    }
+}

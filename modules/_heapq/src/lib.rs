@@ -153,15 +153,6 @@ Believe me, real good tape sorts were quite spectacular to watch!
 From all times, sorting has always been a Great Art! :-)
 ";
 
-/// Which order the heap keeps.
-#[derive(Clone, Copy)]
-enum Order {
-    /// `heap[0]` is the smallest item.
-    Min,
-    /// `heap[0]` is the largest item (the private `_*_max` helpers).
-    Max,
-}
-
 #[cold]
 fn index_error(py: Python<'_>) -> Raised {
     IndexError::raise(py, "index out of range")
@@ -172,19 +163,16 @@ fn resized(py: Python<'_>) -> Raised {
     RuntimeError::raise(py, "list changed size during iteration")
 }
 
-/// Whether item `a` sorts before item `b` in `order` (`heap[a] < heap[b]`,
-/// or `heap[b] < heap[a]` for max).
+/// Whether item `a` sorts before item `b` (`heap[a] < heap[b]`; for a
+/// max-heap, `MAX`, `heap[b] < heap[a]`).
 #[inline(always)]
-fn before(heap: Borrowed<'_, '_, PyList>, order: Order, a: usize, b: usize) -> PyResult<bool> {
-    match order {
-        Order::Min => heap.item_lt(a, b),
-        Order::Max => heap.item_lt(b, a),
-    }
+fn before<const MAX: bool>(heap: Borrowed<'_, '_, PyList>, a: usize, b: usize) -> PyResult<bool> {
+    if MAX { heap.item_lt(b, a) } else { heap.item_lt(a, b) }
 }
 
 /// C's `siftdown`: moves the item at `pos` up towards `start` while it sorts
 /// before its parent.
-fn siftdown(heap: Borrowed<'_, '_, PyList>, start: usize, mut pos: usize, order: Order) -> PyResult<()> {
+fn siftdown<const MAX: bool>(heap: Borrowed<'_, '_, PyList>, start: usize, mut pos: usize) -> PyResult<()> {
     let py = heap.py();
     let size = heap.len();
     if pos >= size {
@@ -192,7 +180,7 @@ fn siftdown(heap: Borrowed<'_, '_, PyList>, start: usize, mut pos: usize, order:
     }
     while pos > start {
         let parentpos = (pos - 1) >> 1;
-        let lower = before(heap, order, pos, parentpos)?;
+        let lower = before::<MAX>(heap, pos, parentpos)?;
         if size != heap.len() {
             return Err(resized(py));
         }
@@ -207,7 +195,7 @@ fn siftdown(heap: Borrowed<'_, '_, PyList>, start: usize, mut pos: usize, order:
 
 /// C's `siftup`: moves the smaller child up until `pos` is a leaf, then
 /// sifts the item there back down.
-fn siftup(heap: Borrowed<'_, '_, PyList>, mut pos: usize, order: Order) -> PyResult<()> {
+fn siftup<const MAX: bool>(heap: Borrowed<'_, '_, PyList>, mut pos: usize) -> PyResult<()> {
     let py = heap.py();
     let endpos = heap.len();
     let startpos = pos;
@@ -218,7 +206,7 @@ fn siftup(heap: Borrowed<'_, '_, PyList>, mut pos: usize, order: Order) -> PyRes
     while pos < limit {
         let mut childpos = 2 * pos + 1;
         if childpos + 1 < endpos {
-            let left_first = before(heap, order, childpos, childpos + 1)?;
+            let left_first = before::<MAX>(heap, childpos, childpos + 1)?;
             childpos += usize::from(!left_first);
             if endpos != heap.len() {
                 return Err(resized(py));
@@ -227,31 +215,30 @@ fn siftup(heap: Borrowed<'_, '_, PyList>, mut pos: usize, order: Order) -> PyRes
         heap.swap(childpos, pos);
         pos = childpos;
     }
-    siftdown(heap, startpos, pos, order)
+    siftdown::<MAX>(heap, startpos, pos)
 }
 
-fn push(heap: Borrowed<'_, '_, PyList>, x: Borrowed<'_, '_, PyAny>, order: Order) -> PyResult<()> {
+fn push<const MAX: bool>(heap: Borrowed<'_, '_, PyList>, x: Borrowed<'_, '_, PyAny>) -> PyResult<()> {
     heap.append(x)?;
-    siftdown(heap, 0, heap.len() - 1, order)
+    siftdown::<MAX>(heap, 0, heap.len() - 1)
 }
 
-fn pop<'py>(heap: Borrowed<'_, 'py, PyList>, order: Order) -> PyResult<Bound<'py, PyAny>> {
+fn pop<'py, const MAX: bool>(heap: Borrowed<'_, 'py, PyList>) -> PyResult<Bound<'py, PyAny>> {
     let Some(last) = heap.pop_last()? else { return Err(index_error(heap.py())) };
     if heap.is_empty() {
         return Ok(last);
     }
     let top = heap.replace(0, last).map_err(|_| index_error(heap.py()))?;
-    siftup(heap, 0, order)?;
+    siftup::<MAX>(heap, 0)?;
     Ok(top)
 }
 
-fn replace<'py>(
+fn replace<'py, const MAX: bool>(
     heap: Borrowed<'_, 'py, PyList>,
     x: Borrowed<'_, 'py, PyAny>,
-    order: Order,
 ) -> PyResult<Bound<'py, PyAny>> {
     let top = heap.replace(0, x.to_owned()).map_err(|_| index_error(heap.py()))?;
-    siftup(heap, 0, order)?;
+    siftup::<MAX>(heap, 0)?;
     Ok(top)
 }
 
@@ -262,7 +249,7 @@ fn keep_top_bit(n: usize) -> usize {
 
 /// C's `heapify_internal`: bottom-up, or row by row for heaps too big for
 /// the cache (the same sifts in another order, as C).
-fn heapify_in(heap: Borrowed<'_, '_, PyList>, order: Order) -> PyResult<()> {
+fn heapify_in<const MAX: bool>(heap: Borrowed<'_, '_, PyList>) -> PyResult<()> {
     let n = heap.len();
     if n > 2500 {
         // Sift each node, then at once its parent while the siblings are
@@ -273,7 +260,7 @@ fn heapify_in(heap: Borrowed<'_, '_, PyList>, order: Order) -> PyResult<()> {
         let sift_with_ancestors = |i: usize| -> PyResult<()> {
             let mut j = i;
             loop {
-                siftup(heap, j, order)?;
+                siftup::<MAX>(heap, j)?;
                 if j & 1 == 0 {
                     return Ok(());
                 }
@@ -289,7 +276,7 @@ fn heapify_in(heap: Borrowed<'_, '_, PyList>, order: Order) -> PyResult<()> {
         return Ok(());
     }
     for i in (0..n >> 1).rev() {
-        siftup(heap, i, order)?;
+        siftup::<MAX>(heap, i)?;
     }
     Ok(())
 }
@@ -298,14 +285,14 @@ fn heapify_in(heap: Borrowed<'_, '_, PyList>, order: Order) -> PyResult<()> {
 #[oxpy::function(text_signature = "($module, heap, item, /)")]
 fn heappush<'a, 'py>(py: Python<'py>, heap: Borrowed<'a, 'py, PyList>, item: Borrowed<'a, 'py, PyAny>) -> PyResult<()> {
     let _ = py;
-    push(heap, item, Order::Min)
+    push::<false>(heap, item)
 }
 
 /// Pop the smallest item off the heap, maintaining the heap invariant.
 #[oxpy::function(text_signature = "($module, heap, /)")]
 fn heappop<'a, 'py>(py: Python<'py>, heap: Borrowed<'a, 'py, PyList>) -> PyResult<Bound<'py, PyAny>> {
     let _ = py;
-    pop(heap, Order::Min)
+    pop::<false>(heap)
 }
 
 /// Pop and return the current smallest value, and add the new item.
@@ -324,7 +311,7 @@ fn heapreplace<'a, 'py>(
     item: Borrowed<'a, 'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let _ = py;
-    replace(heap, item, Order::Min)
+    replace::<false>(heap, item)
 }
 
 /// Push item on the heap, then pop and return the smallest item from the heap.
@@ -344,28 +331,28 @@ fn heappushpop<'a, 'py>(
         return Ok(item.to_owned());
     }
     drop(top);
-    replace(heap, item, Order::Min)
+    replace::<false>(heap, item)
 }
 
 /// Transform list into a heap, in-place, in O(len(heap)) time.
 #[oxpy::function(text_signature = "($module, heap, /)")]
 fn heapify<'a, 'py>(py: Python<'py>, heap: Borrowed<'a, 'py, PyList>) -> PyResult<()> {
     let _ = py;
-    heapify_in(heap, Order::Min)
+    heapify_in::<false>(heap)
 }
 
 /// Maxheap variant of heappop.
 #[oxpy::function(text_signature = "($module, heap, /)")]
 fn _heappop_max<'a, 'py>(py: Python<'py>, heap: Borrowed<'a, 'py, PyList>) -> PyResult<Bound<'py, PyAny>> {
     let _ = py;
-    pop(heap, Order::Max)
+    pop::<true>(heap)
 }
 
 /// Maxheap variant of heapify.
 #[oxpy::function(text_signature = "($module, heap, /)")]
 fn _heapify_max<'a, 'py>(py: Python<'py>, heap: Borrowed<'a, 'py, PyList>) -> PyResult<()> {
     let _ = py;
-    heapify_in(heap, Order::Max)
+    heapify_in::<true>(heap)
 }
 
 /// Maxheap variant of heapreplace.
@@ -376,5 +363,5 @@ fn _heapreplace_max<'a, 'py>(
     item: Borrowed<'a, 'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let _ = py;
-    replace(heap, item, Order::Max)
+    replace::<true>(heap, item)
 }

@@ -66,6 +66,10 @@ impl<'py> Borrowed<'_, 'py, PyAny> {
     #[inline]
     pub fn lt(self, other: Borrowed<'_, 'py, PyAny>) -> PyResult<bool> {
         // SAFETY: attached, live objects.
+        if let Some(r) = unsafe { exact_number_lt(self.as_ptr(), other.as_ptr()) } {
+            return Ok(r);
+        }
+        // SAFETY: attached, live objects.
         match unsafe { ffi::PyObject_RichCompareBool(self.as_ptr(), other.as_ptr(), ffi::Py_LT) } {
             -1 => Err(Raised::already_set()),
             v => Ok(v != 0),
@@ -207,5 +211,87 @@ impl<'py> Borrowed<'_, 'py, PyAny> {
                 ffi::PyObject_Vectorcall(method.as_ptr(), args.as_ptr().cast(), args.len(), std::ptr::null_mut());
             Bound::from_owned_ptr_or_err(self.py(), result)
         }
+    }
+}
+
+/// `a < b` computed directly when both are exact floats or both exact
+/// ints (what `PyObject_RichCompareBool` answers, without its dispatch:
+/// comparing such objects runs no Python code, as in CPython's own sort);
+/// `None` otherwise.
+///
+/// # Safety
+/// Attached; `a` and `b` are live objects.
+#[inline(always)]
+pub(crate) unsafe fn exact_number_lt(a: *mut ffi::PyObject, b: *mut ffi::PyObject) -> Option<bool> {
+    // SAFETY: attached, live objects of the exact types tested, whose
+    // layouts are as read (PyFloatObject; an int as in `int_lt`).
+    unsafe {
+        let ty = ffi::Py_TYPE(a);
+        if ty != ffi::Py_TYPE(b) {
+            return None;
+        }
+        if ty == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+            return Some((*a.cast::<ffi::PyFloatObject>()).ob_fval < (*b.cast::<ffi::PyFloatObject>()).ob_fval);
+        }
+        if ty == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+            return Some(int_lt(a, b));
+        }
+        None
+    }
+}
+
+/// An int's digits as CPython stores them: after the header, a signed
+/// digit count (3.11's `ob_size`) or a tagged count (3.12+'s `lv_tag`:
+/// count << 3 | sign, sign 0 positive, 1 zero, 2 negative), then 30-bit
+/// digits, least significant first (Include/cpython/longintrepr.h).
+#[repr(C)]
+struct LongRepr {
+    ob_base: ffi::PyObject,
+    size_or_tag: isize,
+    digits: [u32; 1],
+}
+
+/// The signed digit count of an int (negative for negative values).
+///
+/// # Safety
+/// `a` is a live exact int.
+#[inline(always)]
+unsafe fn signed_ndigits(a: *mut ffi::PyObject) -> isize {
+    // SAFETY: forwarded; the field is initialised in every int.
+    let v = unsafe { (*a.cast::<LongRepr>()).size_or_tag };
+    if cfg!(Py_3_12) {
+        let n = (v as usize >> 3) as isize;
+        match v & 3 {
+            0 => n,
+            2 => -n,
+            _ => 0,
+        }
+    } else {
+        v
+    }
+}
+
+/// `a < b` for two exact ints, as CPython's `long_compare`.
+///
+/// # Safety
+/// `a` and `b` are live exact ints.
+#[inline(always)]
+unsafe fn int_lt(a: *mut ffi::PyObject, b: *mut ffi::PyObject) -> bool {
+    // SAFETY: forwarded; an int holds |signed_ndigits| digits.
+    unsafe {
+        let (sa, sb) = (signed_ndigits(a), signed_ndigits(b));
+        if sa != sb {
+            return sa < sb;
+        }
+        let n = sa.unsigned_abs();
+        let da = std::ptr::addr_of!((*a.cast::<LongRepr>()).digits).cast::<u32>();
+        let db = std::ptr::addr_of!((*b.cast::<LongRepr>()).digits).cast::<u32>();
+        for i in (0..n).rev() {
+            let (x, y) = (*da.add(i), *db.add(i));
+            if x != y {
+                return (x < y) != (sa < 0);
+            }
+        }
+        false
     }
 }

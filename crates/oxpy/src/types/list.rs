@@ -72,6 +72,9 @@ impl<'a, 'py> Borrowed<'a, 'py, PyList> {
         unsafe {
             let items = (*self.as_ptr().cast::<ffi::PyListObject>()).ob_item;
             let (a, b) = (*items.add(i), *items.add(j));
+            if let Some(r) = super::any::exact_number_lt(a, b) {
+                return Ok(r);
+            }
             ffi::Py_INCREF(a);
             ffi::Py_INCREF(b);
             let r = ffi::PyObject_RichCompareBool(a, b, ffi::Py_LT);

@@ -20,7 +20,7 @@ macro_rules! marker {
     };
 }
 
-mod any;
+pub(crate) mod any;
 mod bytes;
 mod dict;
 mod float;
