@@ -357,6 +357,14 @@ impl<'a, 'py> FromArg<'a, 'py> for Buffer<'py> {
     }
 }
 
+/// Clinic `Py_buffer`, borrowing exact `bytes`.
+impl<'a, 'py> FromArg<'a, 'py> for crate::buffer::BufferArg<'a, 'py> {
+    #[inline(always)]
+    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
+        crate::buffer::BufferArg::get(arg, ctx)
+    }
+}
+
 /// binascii's `ascii_buffer_converter`: an ASCII str or a buffer.
 impl<'a, 'py> FromArg<'a, 'py> for AsciiBuffer<'a, 'py> {
     #[inline(always)]

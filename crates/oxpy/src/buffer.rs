@@ -97,6 +97,49 @@ impl<'py> Buffer<'py> {
     }
 }
 
+/// A C-contiguous read-only buffer argument, as [`Buffer`], that borrows an
+/// exact `bytes` argument for the call instead of holding a reference (the
+/// caller keeps the argument alive), the cheapest form for small calls.
+pub enum BufferArg<'a, 'py> {
+    /// An exact `bytes` argument.
+    Bytes(&'a [u8]),
+    /// Any other exporter.
+    View(Buffer<'py>),
+}
+
+impl<'a, 'py> BufferArg<'a, 'py> {
+    /// As [`Buffer::get`] (same errors).
+    #[inline(always)]
+    pub fn get(obj: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
+        if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
+            // SAFETY: the object's type is exactly bytes.
+            return Ok(BufferArg::Bytes(unsafe { obj.cast_unchecked::<PyBytes>() }.as_bytes()));
+        }
+        Buffer::get(obj, ctx).map(BufferArg::View)
+    }
+
+    /// As [`Buffer::simple`] (no contiguity check beyond the exporter's).
+    #[inline(always)]
+    pub fn simple(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
+            // SAFETY: the object's type is exactly bytes.
+            return Ok(BufferArg::Bytes(unsafe { obj.cast_unchecked::<PyBytes>() }.as_bytes()));
+        }
+        Buffer::simple(obj).map(BufferArg::View)
+    }
+}
+
+impl Deref for BufferArg<'_, '_> {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        match self {
+            BufferArg::Bytes(b) => b,
+            BufferArg::View(v) => v,
+        }
+    }
+}
+
 impl Deref for Buffer<'_> {
     type Target = [u8];
     #[inline]

@@ -9,7 +9,7 @@ mod layout;
 
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use oxpy::buffer::{Buffer, BufferMut, UnboundBuffer};
+use oxpy::buffer::{Buffer, BufferArg, BufferMut, UnboundBuffer};
 use oxpy::class::{ClassType, Constructor, NewDefault, ObjectMember};
 use oxpy::err::exceptions::{IndexError, OverflowError, SystemError, TypeError};
 use oxpy::function::{CallArgs, Function, IntoPyObject, MethodDef};
@@ -686,7 +686,7 @@ fn struct_unpack<'py>(
     py: Python<'py>,
     this: &Struct,
     module: Borrowed<'_, 'py, PyModule>,
-    buffer: Buffer<'py>,
+    buffer: BufferArg<'_, 'py>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     s_unpack(py, module, this.compiled(py).get(), &buffer)
 }
@@ -704,7 +704,7 @@ fn struct_unpack_from<'py>(
     py: Python<'py>,
     this: &Struct,
     module: Borrowed<'_, 'py, PyModule>,
-    buffer: Buffer<'py>,
+    buffer: BufferArg<'_, 'py>,
     offset: isize,
 ) -> PyResult<Bound<'py, PyTuple>> {
     s_unpack_from(py, module, this.compiled(py).get(), &buffer, offset)
@@ -946,7 +946,7 @@ fn unpack<'py>(
 ) -> PyResult<Bound<'py, PyTuple>> {
     // Clinic converts in order: the format first, then the buffer.
     let f = cached_format(py, module, format)?;
-    let buffer = Buffer::simple(buffer)?;
+    let buffer = BufferArg::simple(buffer)?;
     s_unpack(py, module, f.get(), &buffer)
 }
 
@@ -964,7 +964,7 @@ fn unpack_from<'py>(
     offset: Option<Borrowed<'_, 'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let f = cached_format(py, module, format)?;
-    let buffer = Buffer::simple(buffer)?;
+    let buffer = BufferArg::simple(buffer)?;
     let offset = match offset {
         Some(o) => o.index_as_ssize()?,
         None => 0,
