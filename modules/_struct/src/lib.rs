@@ -108,21 +108,24 @@ fn struct_error(module: Borrowed<'_, '_, PyModule>, msg: &str) -> Raised {
 // ---------------------------------------------------------------------------
 // Struct
 
-/// A `Struct`: C's `PyStructObject` fields, so that instances have C's
-/// size (`__basicsize__` 56, which `__sizeof__` reports as C does).
+/// A `Struct`: C's `PyStructObject` fields in C's order (`s_size`,
+/// `s_len`, `s_codes`, `s_format`, then the weak list oxpy adds), because C
+/// code reads them: `_testbuffer` takes `s_len` from the object.
+#[repr(C)]
 pub struct Struct {
-    /// `s_format`: the format as bytes (set even when it does not compile,
-    /// as C does).
-    format: ObjectMember<PyBytes>,
-    /// `s_codes`: a `Codes` object (None until `__init__`), replaced by
-    /// `__init__`; calls hold a reference to theirs.
-    compiled: ObjectMember,
     /// `s_size` and `s_len` of `compiled`.
     size: AtomicIsize,
     len: AtomicIsize,
+    /// `s_codes`: a `Codes` object (None until `__init__`), replaced by
+    /// `__init__`; calls hold a reference to theirs.
+    compiled: ObjectMember,
+    /// `s_format`: the format as bytes (set even when it does not compile,
+    /// as C does).
+    format: ObjectMember<PyBytes>,
 }
 
 const _: () = assert!(std::mem::size_of::<Struct>() == 32, "C's PyStructObject has 32 bytes of fields");
+const _: () = assert!(std::mem::offset_of!(Struct, len) == 8, "s_len is C's second field");
 
 impl Struct {
     fn compiled<'py>(&self, py: Python<'py>) -> Compiled<'py> {
