@@ -477,11 +477,11 @@ pub fn parse_optional_objects<'a, 'py, const N: usize>(
     let mut out: [*mut ffi::PyObject; 9] = [std::ptr::null_mut(); 9];
     let kwargs = kwargs.map_or(std::ptr::null_mut(), |k| k.as_ptr());
     let [o0, o1, o2, o3, o4, o5, o6, o7, o8] = &mut out;
-    // SAFETY: attached; `args` is a tuple and `kwargs` a dict or null; the
-    // format has N `O` units and `kw` N names then a null; CPython writes
-    // one borrowed reference (or nothing) through each of the first N
-    // pointers and ignores the others (extra variadic arguments are
-    // harmless). The references borrow from args/kwargs ('a).
+    // Attached; `args` is a tuple and `kwargs` a dict or null; the format
+    // has N `O` units and `kw` N names then a null; CPython writes one
+    // borrowed reference (or nothing) through each of the first N pointers
+    // and ignores the others (extra variadic arguments are harmless).
+    // SAFETY: as said above; the references borrow from args/kwargs ('a).
     let ok = unsafe {
         ffi::PyArg_ParseTupleAndKeywords(
             args.as_ptr(),

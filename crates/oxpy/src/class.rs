@@ -601,10 +601,10 @@ unsafe fn call_method<'py, M: Method>(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> PyResult<*mut ffi::PyObject> {
-    // SAFETY: forwarded to the caller. `cls` is a class made by
+    // Forwarded to the caller. `cls` is a class made by
     // PyType_FromModuleAndSpec (T's), a heap type whose ht_module (what
-    // PyType_GetModule returns, read directly) is the module, kept alive by
-    // the class.
+    // PyType_GetModule returns, read directly) is the module, kept alive
+    // SAFETY: by the class.
     unsafe {
         let module = (*cls.cast::<ffi::PyHeapTypeObject>()).ht_module;
         let module = NonNull::new(module).ok_or_else(|| {

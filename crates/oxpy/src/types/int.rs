@@ -110,10 +110,10 @@ impl Borrowed<'_, '_, PyInt> {
     #[inline]
     pub fn value(self) -> IntValue {
         let mut overflow: c_int = 0;
-        // SAFETY: attached, live int (subclasses are read directly, no
-        // __index__ call); the overflow flag reports out-of-range values
-        // without an exception, and PyLong_AsUnsignedLongLong's
-        // OverflowError (the only error possible for an int) is cleared.
+        // Attached, live int (subclasses are read directly, no __index__
+        // call); the overflow flag reports out-of-range values without an
+        // exception, and PyLong_AsUnsignedLongLong's OverflowError (the
+        // SAFETY: only error possible for an int) is cleared.
         unsafe {
             let v = ffi::PyLong_AsLongLongAndOverflow(self.as_ptr(), &mut overflow);
             match overflow {

@@ -59,10 +59,10 @@ impl PyType {
             flags: (ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_BASETYPE) as std::ffi::c_uint,
             slots: slots.as_mut_ptr(),
         };
-        // SAFETY: attached; the spec is valid for the call (CPython copies
-        // the slots; the name is static, as the type keeps pointing to it);
-        // `base` is a live class (a single base, given as itself); new
-        // reference or null with an error.
+        // Attached; the spec is valid for the call (CPython copies the
+        // slots; the name is static, as the type keeps pointing to it);
+        // `base` is a live class (a single base, given as itself).
+        // SAFETY: as said above; new reference or null with an error.
         unsafe {
             let ty = ffi::PyType_FromModuleAndSpec(module.as_ptr(), &mut spec, base.as_ptr());
             Bound::from_owned_ptr_or_err(module.py(), ty)
