@@ -1,0 +1,117 @@
+//! Finding the end of a run of ordinary characters: 32-byte chunks tested
+//! without early exit (so the compiler makes SIMD compares of them), then
+//! the exact index inside the chunk that has a stop.
+
+use crate::CodeUnit;
+
+/// Bytes per chunk.
+const CHUNK_BYTES: usize = 32;
+/// Units tested one by one first.
+const SCALAR_FIRST: usize = 4;
+
+/// The index of the first unit of `s` for which `stop` holds, or `s.len()`.
+#[inline(always)]
+pub(crate) fn find<T: CodeUnit>(s: &[T], stop: impl Fn(T) -> bool) -> usize {
+    let n = CHUNK_BYTES / size_of::<T>();
+    let mut chunks = s.chunks_exact(n);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |any, &c| any | stop(c)) {
+            return base + chunk.iter().position(|&c| stop(c)).unwrap_or(n);
+        }
+        base += n;
+    }
+    let rest = chunks.remainder();
+    base + rest.iter().position(|&c| stop(c)).unwrap_or(rest.len())
+}
+
+/// [`find`] for runs that are often short (text that is mostly escapes):
+/// the first few units are tested one by one before the chunks.
+#[inline(always)]
+pub(crate) fn find_short<T: CodeUnit>(s: &[T], stop: impl Fn(T) -> bool + Copy) -> usize {
+    match s.get(..SCALAR_FIRST) {
+        Some(head) => match head.iter().position(|&c| stop(c)) {
+            Some(i) => i,
+            None => SCALAR_FIRST + find(&s[SCALAR_FIRST..], stop),
+        },
+        None => s.iter().position(|&c| stop(c)).unwrap_or(s.len()),
+    }
+}
+
+/// Ends a run of a JSON string's characters: `"`, `\`, and (if `STRICT`)
+/// the control characters.
+#[inline(always)]
+pub(crate) fn string_stop<T: CodeUnit, const STRICT: bool>(c: T) -> bool {
+    (c == T::QUOTE) | (c == T::BACKSLASH) | (STRICT & (c < T::SPACE))
+}
+
+/// Is escaped by `encode_basestring_ascii`: not printable ASCII, `"`, `\`.
+#[inline(always)]
+pub(crate) fn ascii_escape_stop<T: CodeUnit>(c: T) -> bool {
+    (c < T::SPACE) | (c > T::TILDE) | (c == T::QUOTE) | (c == T::BACKSLASH)
+}
+
+/// Is escaped by `encode_basestring`: a control character, `"`, `\`.
+#[inline(always)]
+pub(crate) fn escape_stop<T: CodeUnit>(c: T) -> bool {
+    (c < T::SPACE) | (c == T::QUOTE) | (c == T::BACKSLASH)
+}
+
+/// JSON whitespace: space, tab, LF, CR (C's `IS_WHITESPACE`).
+#[inline(always)]
+pub(crate) fn is_ws(c: u32) -> bool {
+    matches!(c, 0x20 | 0x09 | 0x0a | 0x0d)
+}
+
+/// The index of the first non-whitespace unit of `s` at or after `i` (or
+/// `s.len()`).
+#[inline(always)]
+pub(crate) fn skip_ws<T: CodeUnit>(s: &[T], mut i: usize) -> usize {
+    while let Some(&c) = s.get(i) {
+        if !is_ws(c.into()) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_position() {
+        for len in 0..100 {
+            for at in 0..=len {
+                let mut v: Vec<u8> = vec![b'a'; len];
+                if at < len {
+                    v[at] = b'"';
+                }
+                assert_eq!(find(&v[..], string_stop::<u8, true>), at);
+                assert_eq!(find_short(&v[..], string_stop::<u8, true>), at);
+                let w: Vec<u16> = v.iter().map(|&c| u16::from(c)).collect();
+                assert_eq!(find(&w[..], string_stop::<u16, true>), at);
+                let w: Vec<u32> = v.iter().map(|&c| u32::from(c)).collect();
+                assert_eq!(find(&w[..], string_stop::<u32, false>), at);
+            }
+        }
+    }
+
+    #[test]
+    fn stop_sets() {
+        let strict: Vec<u32> = (0..0x200u32).filter(|&c| string_stop::<u32, true>(c)).collect();
+        let mut want: Vec<u32> = (0..0x20).collect();
+        want.extend([0x22, 0x5c]);
+        assert_eq!(strict, want);
+        assert_eq!((0..0x200u32).filter(|&c| string_stop::<u32, false>(c)).collect::<Vec<_>>(), [0x22, 0x5c]);
+        assert_eq!((0..0x200u32).filter(|&c| escape_stop::<u32>(c)).collect::<Vec<_>>(), want);
+        let mut ascii: Vec<u32> = want.clone();
+        ascii.extend(0x7f..0x200);
+        ascii.sort();
+        assert_eq!((0..0x200u32).filter(|&c| ascii_escape_stop::<u32>(c)).collect::<Vec<_>>(), ascii);
+        assert_eq!(skip_ws(&b" \t\r\n x"[..], 0), 5);
+        assert_eq!(skip_ws(&b"  "[..], 1), 2);
+        assert_eq!(skip_ws(&b"\x0b"[..], 0), 0);
+    }
+}

@@ -1,0 +1,496 @@
+//! The scanner: C's `scan_once_unicode`, `_parse_object_unicode`,
+//! `_parse_array_unicode`, `_match_number_unicode` and `_parse_constant`, as
+//! a pull parser.
+//!
+//! How the glue's `Scanner.__call__(string, idx)` drives it (`memo` a new
+//! dict for this call, as C's `scanner_call` makes):
+//!
+//! ```text
+//! let mut scanner = Scanner::new(units, idx, self.strict, compat);
+//! let mut stack = vec![];                 // open containers (dict or pairs list, or list)
+//! let mut key = None;                     // an object's key waiting for its value
+//! loop {
+//!     let value = match scanner.next_event() {
+//!         Err(e) => { leave the recursion of every open container; raise e }
+//!         Ok(None) => return (the value, scanner.end()),
+//!         Ok(Some(event)) => match event {
+//!             StartObject | StartArray => {
+//!                 Py_EnterRecursiveCall(" while decoding a JSON object from a unicode string")
+//!                     (or "... JSON array ...")?;
+//!                 push a new dict (a list if object_pairs_hook is not None) or list;
+//!                 continue
+//!             }
+//!             Key(text) => { key = memo.setdefault(str(text), that str); continue }
+//!             EndObject => { pop; Py_LeaveRecursiveCall();
+//!                            object_pairs_hook(pairs) / object_hook(dict) / the dict }
+//!             EndArray => { pop; Py_LeaveRecursiveCall(); the list }
+//!             Str(text) => str(text),
+//!             Number(n) if n.is_float() => parse_float is float ? float(n.to_f64())
+//!                                                             : parse_float(str(n.text())),
+//!             Number(n) => parse_int is int ? n.to_i64() or int(n.ascii(), 10)
+//!                                           : parse_int(str(n.text())),
+//!             Constant(c) => parse_constant(c.name()),
+//!             Null | True | False => None | True | False,
+//!         },
+//!     };
+//!     (hook or parse_* errors propagate as they are, leaving the recursion
+//!      of the open containers)
+//!     add `value` to the innermost open container (with `key` if an object),
+//!     or it is the result if none is open
+//! }
+//! ```
+//!
+//! That calls the hooks and the `parse_*` functions in the order C does, and
+//! raises the first error C would raise. `Py_EnterRecursiveCall` happens when
+//! the bracket is read, before anything inside the container is scanned, as
+//! in C; the scanner's own stack is on the heap.
+
+use crate::run::skip_ws;
+use crate::string;
+use crate::{CodeUnit, Compat, NoMemory, ScanError, StrBuf, Text, msg};
+use std::borrow::Cow;
+
+/// One step of the scan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event<'a, T> {
+    /// A string value.
+    Str(Text<'a>),
+    /// An object's key (its value is the next value).
+    Key(Text<'a>),
+    /// A number.
+    Number(Number<'a, T>),
+    /// `null`.
+    Null,
+    /// `true`.
+    True,
+    /// `false`.
+    False,
+    /// `NaN`, `Infinity` or `-Infinity`: `parse_constant(name)`.
+    Constant(Constant),
+    /// `{`: an object starts (C enters the recursion here).
+    StartObject,
+    /// `}`: the innermost object ends (C calls the object hooks here).
+    EndObject,
+    /// `[`: an array starts (C enters the recursion here).
+    StartArray,
+    /// `]`: the innermost array ends.
+    EndArray,
+}
+
+/// A constant C passes to `parse_constant`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Constant {
+    /// `NaN`.
+    NaN,
+    /// `Infinity`.
+    Infinity,
+    /// `-Infinity`.
+    NegInfinity,
+}
+
+impl Constant {
+    /// The text, which is also the string C passes to `parse_constant`
+    /// (interned).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Constant::NaN => "NaN",
+            Constant::Infinity => "Infinity",
+            Constant::NegInfinity => "-Infinity",
+        }
+    }
+
+    /// The value of `float(name)`.
+    pub fn value(self) -> f64 {
+        match self {
+            Constant::NaN => f64::NAN,
+            Constant::Infinity => f64::INFINITY,
+            Constant::NegInfinity => f64::NEG_INFINITY,
+        }
+    }
+}
+
+/// A number matched by C's `_match_number_unicode`: `-?(0|[1-9][0-9]*)`, then
+/// `.[0-9]+` if a digit follows the dot, then `[eE][-+]?[0-9]+` if a digit
+/// completes it (a sign is only taken if it is not the string's last
+/// character); what does not complete is left for the next token, so `1.`,
+/// `1e`, `1e+`, `01` all match `1` / `0`. It is a float if it has a fraction
+/// or an exponent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Number<'a, T> {
+    text: &'a [T],
+    is_float: bool,
+}
+
+/// Digits an `i64` always holds.
+const I64_DIGITS: usize = 18;
+
+impl<'a, T: CodeUnit> Number<'a, T> {
+    /// The text (all ASCII): what C passes to a custom `parse_int` /
+    /// `parse_float`, as a `str`.
+    #[inline]
+    pub fn text(&self) -> &'a [T] {
+        self.text
+    }
+
+    /// Whether it is a float (C calls `parse_float`, else `parse_int`).
+    #[inline]
+    pub fn is_float(&self) -> bool {
+        self.is_float
+    }
+
+    /// For an int of at most 18 digits, its value (else `None`: make it
+    /// from [`Number::ascii`] with `PyLong_FromString(.., 10)`, which also
+    /// applies the int max str digits limit, as C).
+    #[inline]
+    pub fn to_i64(&self) -> Option<i64> {
+        if self.is_float {
+            return None;
+        }
+        let (neg, digits) = match self.text.split_first() {
+            Some((&c, rest)) if c.code_point() == u32::from(b'-') => (true, rest),
+            _ => (false, self.text),
+        };
+        if digits.len() > I64_DIGITS {
+            return None;
+        }
+        let mut v: i64 = 0;
+        for &d in digits {
+            v = v * 10 + i64::from(d.code_point() as u8 - b'0');
+        }
+        Some(if neg { -v } else { v })
+    }
+
+    /// The text as ASCII bytes (borrowed from a latin-1 input).
+    pub fn ascii(&self) -> Cow<'a, [u8]> {
+        match T::text(self.text) {
+            Text::Ucs1(s) => Cow::Borrowed(s),
+            _ => Cow::Owned(self.text.iter().map(|&c| c.code_point() as u8).collect()),
+        }
+    }
+
+    /// The value of `float(text)` (correctly rounded, as
+    /// `PyFloat_FromString`; `inf` past the range, `0.0` below it). Also
+    /// right for an int's text.
+    pub fn to_f64(&self) -> f64 {
+        let mut small = [0u8; 64];
+        let long;
+        let bytes: &[u8] = match T::text(self.text) {
+            Text::Ucs1(s) => s,
+            _ if self.text.len() <= small.len() => {
+                for (d, &c) in small.iter_mut().zip(self.text) {
+                    *d = c.code_point() as u8;
+                }
+                &small[..self.text.len()]
+            }
+            _ => {
+                long = self.ascii();
+                &long
+            }
+        };
+        // The text is ASCII and in the syntax Rust's parser takes.
+        std::str::from_utf8(bytes).ok().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Frame {
+    Object,
+    Array,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Nothing read yet.
+    Start,
+    /// After `{`.
+    ObjectFirst,
+    /// After `[`.
+    ArrayFirst,
+    /// After an object's key.
+    Colon,
+    /// After a value.
+    AfterValue,
+    /// The value was read, or an error returned.
+    Done,
+}
+
+/// `scan_once(string, idx)` as a pull parser; see the module documentation
+/// for how the glue drives it.
+#[derive(Clone, Debug)]
+pub struct Scanner<'s, T> {
+    s: &'s [T],
+    /// The index of the next character to read.
+    pos: usize,
+    /// `idx` as given (checked on the first step).
+    start: isize,
+    strict: bool,
+    compat: Compat,
+    stack: Vec<Frame>,
+    state: State,
+    /// The characters of the last escaped string.
+    buf: StrBuf,
+}
+
+macro_rules! matches_at {
+    ($s:expr, $i:expr, $lit:literal) => {{
+        let lit: &[u8] = $lit;
+        $s.get($i..$i + lit.len()).is_some_and(|w| w.iter().zip(lit).all(|(&c, &l)| c.code_point() == u32::from(l)))
+    }};
+}
+
+impl<'s, T: CodeUnit> Scanner<'s, T> {
+    /// A scanner of the value at `idx` of `s`, with the scanner's `strict`
+    /// (control characters in strings are errors).
+    pub fn new(s: &'s [T], idx: isize, strict: bool, compat: Compat) -> Scanner<'s, T> {
+        Scanner { s, pos: 0, start: idx, strict, compat, stack: Vec::new(), state: State::Start, buf: StrBuf::new() }
+    }
+
+    /// The same, reusing `self`'s allocations.
+    pub fn reset(&mut self, s: &'s [T], idx: isize, strict: bool, compat: Compat) {
+        self.s = s;
+        self.pos = 0;
+        self.start = idx;
+        self.strict = strict;
+        self.compat = compat;
+        self.stack.clear();
+        self.state = State::Start;
+        self.buf.clear();
+    }
+
+    /// After the last event (`Ok(None)`): the index after the value.
+    pub fn end(&self) -> usize {
+        self.pos
+    }
+
+    /// The number of open objects and arrays.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// The next event: `Ok(None)` once the value is complete. After an error,
+    /// the scan is over (later calls give `Ok(None)`).
+    pub fn next_event(&mut self) -> Result<Option<Event<'_, T>>, ScanError> {
+        // Every successful step sets the next state.
+        let state = std::mem::replace(&mut self.state, State::Done);
+        self.step(state)
+    }
+
+    #[inline]
+    fn step(&mut self, state: State) -> Result<Option<Event<'_, T>>, ScanError> {
+        let s = self.s;
+        match state {
+            State::Start => {
+                let Ok(idx) = usize::try_from(self.start) else {
+                    return Err(ScanError::Value(msg::IDX_NEGATIVE));
+                };
+                self.value(idx).map(Some)
+            }
+            State::AfterValue => {
+                let Some(&frame) = self.stack.last() else {
+                    return Ok(None);
+                };
+                let (close, trailing) = match frame {
+                    Frame::Object => (b'}', msg::TRAILING_COMMA_OBJECT),
+                    Frame::Array => (b']', msg::TRAILING_COMMA_ARRAY),
+                };
+                let i = skip_ws(s, self.pos);
+                match s.get(i).map(|&c| c.code_point()) {
+                    Some(c) if c == u32::from(close) => Ok(Some(self.close(i))),
+                    Some(0x2c) => {
+                        let j = skip_ws(s, i + 1);
+                        if self.compat.trailing_comma_error
+                            && s.get(j).is_some_and(|&c| c.code_point() == u32::from(close))
+                        {
+                            return Err(ScanError::decode(trailing, i));
+                        }
+                        match frame {
+                            Frame::Object => self.key(j).map(Some),
+                            Frame::Array => self.value(j).map(Some),
+                        }
+                    }
+                    _ => Err(ScanError::decode(msg::EXPECTING_COMMA, i)),
+                }
+            }
+            State::ObjectFirst => {
+                let i = skip_ws(s, self.pos);
+                if s.get(i).is_some_and(|&c| c.code_point() == u32::from(b'}')) {
+                    Ok(Some(self.close(i)))
+                } else {
+                    self.key(i).map(Some)
+                }
+            }
+            State::ArrayFirst => {
+                let i = skip_ws(s, self.pos);
+                if s.get(i).is_some_and(|&c| c.code_point() == u32::from(b']')) {
+                    Ok(Some(self.close(i)))
+                } else {
+                    self.value(i).map(Some)
+                }
+            }
+            State::Colon => {
+                let i = skip_ws(s, self.pos);
+                if s.get(i).is_none_or(|&c| c.code_point() != u32::from(b':')) {
+                    return Err(ScanError::decode(msg::EXPECTING_COLON, i));
+                }
+                let i = skip_ws(s, i + 1);
+                self.value(i).map(Some)
+            }
+            State::Done => Ok(None),
+        }
+    }
+
+    /// The closing bracket of the innermost container at `i`.
+    #[inline]
+    fn close(&mut self, i: usize) -> Event<'_, T> {
+        self.pos = i + 1;
+        self.state = State::AfterValue;
+        match self.stack.pop() {
+            Some(Frame::Object) => Event::EndObject,
+            _ => Event::EndArray,
+        }
+    }
+
+    /// An object's key at `i`.
+    #[inline]
+    fn key(&mut self, i: usize) -> Result<Event<'_, T>, ScanError> {
+        let s = self.s;
+        if s.get(i).is_none_or(|&c| c != T::QUOTE) {
+            return Err(ScanError::decode(msg::EXPECTING_PROPERTY_NAME, i));
+        }
+        let (span, end) = string::scan(s, i + 1, self.strict, &mut self.buf)?;
+        self.pos = end;
+        self.state = State::Colon;
+        Ok(Event::Key(span.text(s, &self.buf)))
+    }
+
+    /// The value at `i` (C's `scan_once_unicode`: no whitespace skipped).
+    #[inline]
+    fn value(&mut self, i: usize) -> Result<Event<'_, T>, ScanError> {
+        let s = self.s;
+        let Some(&c) = s.get(i) else {
+            return Err(ScanError::StopIteration(i));
+        };
+        let mut state = State::AfterValue;
+        let (event, len) = match c.code_point() {
+            0x22 => {
+                let (span, end) = string::scan(s, i + 1, self.strict, &mut self.buf)?;
+                self.pos = end;
+                self.state = State::AfterValue;
+                return Ok(Event::Str(span.text(s, &self.buf)));
+            }
+            0x7b => {
+                self.push(Frame::Object)?;
+                state = State::ObjectFirst;
+                (Event::StartObject, 1)
+            }
+            0x5b => {
+                self.push(Frame::Array)?;
+                state = State::ArrayFirst;
+                (Event::StartArray, 1)
+            }
+            0x6e if matches_at!(s, i, b"null") => (Event::Null, 4),
+            0x74 if matches_at!(s, i, b"true") => (Event::True, 4),
+            0x66 if matches_at!(s, i, b"false") => (Event::False, 5),
+            0x4e if matches_at!(s, i, b"NaN") => (Event::Constant(Constant::NaN), 3),
+            0x49 if matches_at!(s, i, b"Infinity") => (Event::Constant(Constant::Infinity), 8),
+            0x2d if matches_at!(s, i, b"-Infinity") => (Event::Constant(Constant::NegInfinity), 9),
+            _ => {
+                let (end, is_float) = match_number(s, i)?;
+                self.pos = end;
+                self.state = State::AfterValue;
+                return Ok(Event::Number(Number { text: &s[i..end], is_float }));
+            }
+        };
+        self.pos = i + len;
+        self.state = state;
+        Ok(event)
+    }
+
+    #[inline]
+    fn push(&mut self, frame: Frame) -> Result<(), NoMemory> {
+        self.stack.try_reserve(1).map_err(|_| NoMemory)?;
+        self.stack.push(frame);
+        Ok(())
+    }
+}
+
+#[inline(always)]
+fn is_digit(c: u32) -> bool {
+    c.wrapping_sub(0x30) < 10
+}
+
+/// C's `_match_number_unicode` at `start < s.len()`: the end of the number
+/// and whether it is a float, or `StopIteration(start)`.
+#[inline]
+fn match_number<T: CodeUnit>(s: &[T], start: usize) -> Result<(usize, bool), ScanError> {
+    let at = |i: usize| s.get(i).map_or(u32::MAX, |&c| c.code_point());
+    let digits = |mut i: usize| {
+        while is_digit(at(i)) {
+            i += 1;
+        }
+        i
+    };
+    let len = s.len();
+    let mut i = start;
+    if at(i) == u32::from(b'-') {
+        i += 1;
+    }
+    match at(i) {
+        0x31..=0x39 => i = digits(i + 1),
+        0x30 => i += 1,
+        _ => return Err(ScanError::StopIteration(start)),
+    }
+    let mut is_float = false;
+    // C: `idx < end_idx` guards reading the character after the dot.
+    if at(i) == u32::from(b'.') && is_digit(at(i + 1)) {
+        is_float = true;
+        i = digits(i + 2);
+    }
+    // C looks for an exponent only before the last character (`idx <
+    // end_idx`), and takes its sign only there too.
+    if i + 1 < len && matches!(at(i), 0x65 | 0x45) {
+        let mut j = i + 1;
+        if j + 1 < len && matches!(at(j), 0x2b | 0x2d) {
+            j += 1;
+        }
+        let k = digits(j);
+        if k > j {
+            is_float = true;
+            i = k;
+        }
+    }
+    Ok((i, is_float))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(s: &str) -> Result<(usize, bool), ScanError> {
+        match_number(s.as_bytes(), 0)
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(num("1"), Ok((1, false)));
+        assert_eq!(num("-"), Err(ScanError::StopIteration(0)));
+        assert_eq!(num("-x"), Err(ScanError::StopIteration(0)));
+        assert_eq!(num("01"), Ok((1, false)));
+        assert_eq!(num("1."), Ok((1, false)));
+        assert_eq!(num("1.5"), Ok((3, true)));
+        assert_eq!(num("1e"), Ok((1, false)));
+        assert_eq!(num("1e5"), Ok((3, true)));
+        assert_eq!(num("1e+"), Ok((1, false)));
+        assert_eq!(num("1e+5"), Ok((4, true)));
+        assert_eq!(num("1e-5x"), Ok((4, true)));
+        assert_eq!(num("-0.0e00"), Ok((7, true)));
+        let n = Number { text: &b"-123456789012345678"[..], is_float: false };
+        assert_eq!(n.to_i64(), Some(-123456789012345678));
+        let n = Number { text: &b"1234567890123456789"[..], is_float: false };
+        assert_eq!(n.to_i64(), None);
+        assert_eq!(n.to_f64(), 1234567890123456789.0);
+        let n = Number { text: &[0x31u16, 0x65, 0x2d, 0x35][..], is_float: true };
+        assert_eq!(n.to_f64(), 1e-5);
+        assert_eq!(n.ascii().as_ref(), b"1e-5");
+    }
+}
