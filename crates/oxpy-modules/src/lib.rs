@@ -51,3 +51,11 @@ pub extern "C" fn PyInit__csv() -> *mut oxpy::__private::ffi::PyObject {
     // and this is _csv's.
     unsafe { oxpy_csv::MODULE.init() }
 }
+
+/// `PyInit__json`
+#[unsafe(no_mangle)]
+pub extern "C" fn PyInit__json() -> *mut oxpy::__private::ffi::PyObject {
+    // SAFETY: CPython's import system calls PyInit_ functions attached,
+    // and this is _json's.
+    unsafe { oxpy_json::MODULE.init() }
+}

@@ -407,6 +407,11 @@ pub fn ssize_or_none(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<is
 /// `PyArg_ParseTuple`'s `i` format (used where C parses without Argument
 /// Clinic): a C `long` through `__index__`, then range errors of its own.
 pub fn getargs_int(arg: Borrowed<'_, '_, PyAny>, _ctx: &ArgCtx) -> PyResult<i32> {
+    getargs_int_value(arg)
+}
+
+/// [`getargs_int`] outside argument parsing.
+pub fn getargs_int_value(arg: Borrowed<'_, '_, PyAny>) -> PyResult<i32> {
     let py = arg.py();
     match arg.index_as_c_long()? {
         None => Err(OverflowError::raise(py, "Python int too large to convert to C long")),
@@ -470,6 +475,25 @@ pub fn parse_optional_objects<'a, 'py, const N: usize>(
     const FORMATS: [&std::ffi::CStr; 10] =
         [c"|", c"|O", c"|OO", c"|OOO", c"|OOOO", c"|OOOOO", c"|OOOOOO", c"|OOOOOOO", c"|OOOOOOOO", c"|OOOOOOOOO"];
     assert!(N <= 9, "at most 9 objects");
+    let all = parse_objects(py, args, kwargs, FORMATS[N], names)?;
+    Ok(std::array::from_fn(|i| all[i]))
+}
+
+/// `PyArg_ParseTupleAndKeywords(args, kwargs, format, names, ...)` for a
+/// `format` of `O` units only (at most 9, with `|` and `:name` as CPython
+/// reads them; `names` one per unit): the objects in order (`None` for
+/// optional ones not given), with CPython's own errors for each version.
+/// C functions that convert with other units (`n`, `U`, `p`) are matched by
+/// parsing `O` and converting in the same order.
+pub fn parse_objects<'a, 'py>(
+    py: Python<'py>,
+    args: Borrowed<'a, 'py, crate::types::PyTuple>,
+    kwargs: Option<Borrowed<'a, 'py, crate::types::PyDict>>,
+    format: &std::ffi::CStr,
+    names: &[&'static std::ffi::CStr],
+) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; 9]> {
+    let units = format.to_bytes().iter().take_while(|&&c| c != b':').filter(|&&c| c == b'O').count();
+    assert!(units <= 9 && units == names.len(), "one name per O unit, at most 9");
     let mut kw: [*mut std::ffi::c_char; 10] = [std::ptr::null_mut(); 10];
     for (k, name) in kw.iter_mut().zip(names) {
         *k = name.as_ptr().cast_mut();
@@ -478,15 +502,16 @@ pub fn parse_optional_objects<'a, 'py, const N: usize>(
     let kwargs = kwargs.map_or(std::ptr::null_mut(), |k| k.as_ptr());
     let [o0, o1, o2, o3, o4, o5, o6, o7, o8] = &mut out;
     // Attached; `args` is a tuple and `kwargs` a dict or null; the format
-    // has N `O` units and `kw` N names then a null; CPython writes one
-    // borrowed reference (or nothing) through each of the first N pointers
-    // and ignores the others (extra variadic arguments are harmless).
+    // has `units` `O` units and `kw` that many names then a null; CPython
+    // writes one borrowed reference (or nothing) through each of the first
+    // `units` pointers and ignores the others (extra variadic arguments are
+    // harmless).
     // SAFETY: as said above; the references borrow from args/kwargs ('a).
     let ok = unsafe {
         ffi::PyArg_ParseTupleAndKeywords(
             args.as_ptr(),
             kwargs,
-            FORMATS[N].as_ptr(),
+            format.as_ptr(),
             kw.as_mut_ptr().cast(),
             o0 as *mut *mut ffi::PyObject,
             o1 as *mut *mut ffi::PyObject,

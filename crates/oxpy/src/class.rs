@@ -356,6 +356,13 @@ impl Slot {
         Slot(ffi::PyType_Slot { slot: ffi::Py_tp_setattro, pfunc: f as *mut c_void })
     }
 
+    /// `tp_call` (see [`CallObject`]).
+    pub const fn call<C: CallObject>() -> Slot {
+        let f: unsafe extern "C" fn(*mut ffi::PyObject, *mut ffi::PyObject, *mut ffi::PyObject) -> *mut ffi::PyObject =
+            call_object_trampoline::<C>;
+        Slot(ffi::PyType_Slot { slot: ffi::Py_tp_call, pfunc: f as *mut c_void })
+    }
+
     /// `tp_new` returning any object (see [`NewObject`]).
     pub const fn new_object<C: NewObject>() -> Slot {
         let f: ffi::newfunc = new_object_trampoline::<C>;
@@ -809,6 +816,45 @@ impl<'a, 'py> Borrowed<'a, 'py, PyType> {
             instantiate(self.py(), ty, value)
         }
     }
+}
+
+/// A `__call__` (`tp_call`) given the call's tuple and dict, for C types
+/// that parse them with `PyArg_ParseTupleAndKeywords`.
+pub trait CallObject {
+    /// The class whose instances are called.
+    type Class: PyClass;
+
+    /// Runs the call.
+    fn call<'a, 'py>(
+        py: Python<'py>,
+        slf: Borrowed<'a, 'py, Self::Class>,
+        module: Borrowed<'a, 'py, PyModule>,
+        args: Borrowed<'a, 'py, PyTuple>,
+        kwargs: Option<Borrowed<'a, 'py, crate::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>>;
+}
+
+unsafe extern "C" fn call_object_trampoline<C: CallObject>(
+    slf: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    trampoline(|py| {
+        // CPython calls tp_call attached with an instance of the class or of
+        // a subclass (`class_of` proves which), a tuple and a dict or null.
+        // SAFETY: as said above; ht_module as in `call_method`.
+        unsafe {
+            let cls = if slf.is_null() { std::ptr::null_mut() } else { class_of::<C::Class>(slf) };
+            let (Some(args), false) = (NonNull::new(args), cls.is_null()) else {
+                return Err(crate::err::exceptions::SystemError::raise(py, "bad __call__"));
+            };
+            let module = NonNull::new((*cls.cast::<ffi::PyHeapTypeObject>()).ht_module)
+                .ok_or_else(|| crate::err::exceptions::SystemError::raise(py, "class without module"))?;
+            let kwargs = NonNull::new(kwargs).map(|k| Borrowed::from_ptr(py, k));
+            let slf = Borrowed::from_ptr(py, NonNull::new_unchecked(slf));
+            C::call(py, slf, Borrowed::from_ptr(py, module), Borrowed::from_ptr(py, args), kwargs).map(Bound::into_ptr)
+        }
+    })
 }
 
 /// A class whose `__new__` makes a default instance (see

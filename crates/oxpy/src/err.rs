@@ -127,6 +127,8 @@ pub mod exceptions {
         EOFError => PyExc_EOFError,
         /// `KeyError`
         KeyError => PyExc_KeyError,
+        /// `StopIteration`
+        StopIteration => PyExc_StopIteration,
     }
 
     impl MemoryError {

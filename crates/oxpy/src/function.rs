@@ -115,6 +115,11 @@ pub trait VarargsFunction {
 }
 
 impl MethodDef {
+    /// `METH_VARARGS` (CPython refuses keywords; `kwargs` is `None`).
+    pub const fn varargs<F: VarargsFunction>(name: &'static str, doc: &'static str) -> Self {
+        Self::new(name, doc, ffi::PyMethodDefPointer { PyCFunction: varargs_trampoline::<F> }, ffi::METH_VARARGS)
+    }
+
     /// `METH_VARARGS | METH_KEYWORDS`
     pub const fn varargs_kw<F: VarargsFunction>(name: &'static str, doc: &'static str) -> Self {
         Self::new(
@@ -124,6 +129,14 @@ impl MethodDef {
             ffi::METH_VARARGS | ffi::METH_KEYWORDS,
         )
     }
+}
+
+unsafe extern "C" fn varargs_trampoline<F: VarargsFunction>(
+    slf: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: as varargs_kw_trampoline, without keywords.
+    unsafe { varargs_kw_trampoline::<F>(slf, args, std::ptr::null_mut()) }
 }
 
 unsafe extern "C" fn varargs_kw_trampoline<F: VarargsFunction>(

@@ -57,3 +57,27 @@ impl Python<'_> {
         f()
     }
 }
+
+/// A level of C's recursion guard (`Py_EnterRecursiveCall`), left when
+/// dropped (`Py_LeaveRecursiveCall`).
+pub struct RecursionGuard<'py>(std::marker::PhantomData<Python<'py>>);
+
+impl<'py> Python<'py> {
+    /// `Py_EnterRecursiveCall(where)`: `RecursionError` ("maximum recursion
+    /// depth exceeded" + `where`) past the interpreter's limit.
+    pub fn enter_recursive_call(self, where_: &std::ffi::CStr) -> crate::PyResult<RecursionGuard<'py>> {
+        // SAFETY: attached (token); the message is nul-terminated.
+        if unsafe { ffi::Py_EnterRecursiveCall(where_.as_ptr()) } != 0 {
+            return Err(crate::Raised::already_set());
+        }
+        Ok(RecursionGuard(std::marker::PhantomData))
+    }
+}
+
+impl Drop for RecursionGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: attached ('py); pairs the successful Py_EnterRecursiveCall
+        // that made this guard.
+        unsafe { ffi::Py_LeaveRecursiveCall() }
+    }
+}

@@ -165,6 +165,51 @@ impl<'py> Borrowed<'_, 'py, PyAny> {
         unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyObject_GetAttrString(self.as_ptr(), name.as_ptr())) }
     }
 
+    /// `int.__repr__(obj)` for an int or int subclass (C's
+    /// `PyLong_Type.tp_repr`, ignoring a subclass's own `__repr__`).
+    pub fn int_repr(self) -> PyResult<Bound<'py, crate::types::PyStr>> {
+        // SAFETY: attached, live object; int's tp_repr accepts any int
+        // (callers pass ints); new reference or null with an error.
+        unsafe {
+            let repr = (*std::ptr::addr_of!(ffi::PyLong_Type)).tp_repr.expect("int has tp_repr");
+            Bound::from_owned_ptr_or_err(self.py(), repr(self.as_ptr()))
+        }
+    }
+
+    /// `self + other` for strings (`PyUnicode_Concat`: "can only
+    /// concatenate str ..." otherwise).
+    pub fn concat(self, other: Borrowed<'_, 'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: attached, live objects; new reference or null.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyUnicode_Concat(self.as_ptr(), other.as_ptr())) }
+    }
+
+    /// `PySequence_Fast(obj, msg)`: an exact list or tuple as itself, any
+    /// other iterable as a new list (`TypeError(msg)` if not iterable).
+    pub fn sequence_fast(self, msg: &CStr) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: attached, live object, nul-terminated message; new
+        // reference or null.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PySequence_Fast(self.as_ptr(), msg.as_ptr())) }
+    }
+
+    /// `self * other` (`PyNumber_Multiply`).
+    pub fn multiply(self, other: Borrowed<'_, 'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: attached, live objects; new reference or null.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyNumber_Multiply(self.as_ptr(), other.as_ptr())) }
+    }
+
+    /// `dict(self).items()` as a list (`PyMapping_Items`: `.items()` for
+    /// mappings other than exact dicts).
+    pub fn mapping_items(self) -> PyResult<Bound<'py, crate::types::PyList>> {
+        // SAFETY: attached, live object; a new list or null.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyMapping_Items(self.as_ptr())) }
+    }
+
+    /// `id(obj)` as an int (`PyLong_FromVoidPtr`).
+    pub fn id_int(self) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: attached; only the address is used.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyLong_FromVoidPtr(self.as_ptr().cast())) }
+    }
+
     /// `repr(obj)`.
     pub fn repr(self) -> PyResult<Bound<'py, crate::types::PyStr>> {
         // SAFETY: attached, live object; new reference or null with an error.

@@ -60,6 +60,33 @@ impl<'py> Borrowed<'_, 'py, PyDict> {
         unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyDict_Keys(self.as_ptr())) }
     }
 
+    /// `key in d` (`PyDict_Contains`).
+    pub fn contains(self, key: Borrowed<'_, 'py, PyAny>) -> PyResult<bool> {
+        // SAFETY: attached, live objects.
+        match unsafe { ffi::PyDict_Contains(self.as_ptr(), key.as_ptr()) } {
+            -1 => Err(Raised::already_set()),
+            v => Ok(v == 1),
+        }
+    }
+
+    /// `d.setdefault(key, default)` (`PyDict_SetDefault`).
+    pub fn setdefault(
+        self,
+        key: Borrowed<'_, 'py, PyAny>,
+        default: Borrowed<'_, 'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: attached, live objects; a borrowed reference (increfed at
+        // once) or null with an error.
+        unsafe {
+            let v = ffi::PyDict_SetDefault(self.as_ptr(), key.as_ptr(), default.as_ptr());
+            if v.is_null() {
+                return Err(Raised::already_set());
+            }
+            ffi::Py_INCREF(v);
+            Bound::from_owned_ptr_or_err(self.py(), v)
+        }
+    }
+
     /// `len(d)`.
     pub fn len(self) -> usize {
         // SAFETY: attached, live dict.

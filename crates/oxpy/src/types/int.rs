@@ -192,6 +192,15 @@ impl<'a, 'py> Borrowed<'a, 'py, PyAny> {
 }
 
 impl PyInt {
+    /// `int(digits)` for ASCII decimal text (`PyLong_FromString(.., 10)`,
+    /// with its digit limit).
+    pub fn from_ascii<'py>(py: Python<'py>, digits: &[u8]) -> PyResult<Bound<'py, PyInt>> {
+        let text = std::ffi::CString::new(digits)
+            .map_err(|_| crate::err::exceptions::ValueError::raise(py, "embedded null character"))?;
+        // SAFETY: attached; a nul-terminated string; new reference or null.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyLong_FromString(text.as_ptr(), std::ptr::null_mut(), 10)) }
+    }
+
     /// Whether `obj` is exactly an int (`PyLong_CheckExact`).
     #[inline]
     pub fn is_exact(obj: Borrowed<'_, '_, PyAny>) -> bool {

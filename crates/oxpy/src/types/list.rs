@@ -58,6 +58,15 @@ impl<'a, 'py> Borrowed<'a, 'py, PyList> {
 }
 
 impl<'a, 'py> Borrowed<'a, 'py, PyList> {
+    /// `list.sort()` (`PyList_Sort`).
+    pub fn sort(self) -> PyResult<()> {
+        // SAFETY: attached, live list.
+        match unsafe { ffi::PyList_Sort(self.as_ptr()) } {
+            0 => Ok(()),
+            _ => Err(Raised::already_set()),
+        }
+    }
+
     /// `list[i] < list[j]` (`PyObject_RichCompareBool`), holding a reference
     /// to both items during the comparison (which may run code that changes
     /// the list). `IndexError` when either index is out of range.

@@ -12,6 +12,15 @@ marker! {
     PyModule, PyModule_Check
 }
 
+impl PyModule {
+    /// `import name` (`PyImport_ImportModule`; a dotted name gives the
+    /// submodule).
+    pub fn import<'py>(py: crate::Python<'py>, name: &std::ffi::CStr) -> PyResult<Bound<'py, PyModule>> {
+        // SAFETY: attached; nul-terminated name; new reference or null.
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyImport_ImportModule(name.as_ptr())) }
+    }
+}
+
 impl<'a, 'py> Borrowed<'a, 'py, PyModule> {
     /// Sets a module attribute (`PyModule_AddObjectRef`).
     pub fn add(self, name: &CStr, value: &Bound<'py, PyAny>) -> PyResult<()> {

@@ -42,6 +42,18 @@ impl PyType {
 }
 
 impl PyType {
+    /// `float` (the built-in class).
+    pub fn float_type(py: Python<'_>) -> Borrowed<'static, '_, PyType> {
+        // SAFETY: PyFloat_Type is a static type object.
+        unsafe { Self::from_static(py, std::ptr::addr_of_mut!(ffi::PyFloat_Type).cast()) }
+    }
+
+    /// `int` (the built-in class).
+    pub fn int_type(py: Python<'_>) -> Borrowed<'static, '_, PyType> {
+        // SAFETY: PyLong_Type is a static type object.
+        unsafe { Self::from_static(py, std::ptr::addr_of_mut!(ffi::PyLong_Type).cast()) }
+    }
+
     /// A subclass of `base` made from a spec without slots
     /// (`PyType_FromModuleAndSpec`, subclassable): how some C modules make
     /// their exception (its `__module__` from `name`, no `__doc__`, no

@@ -1,0 +1,908 @@
+//! CPython's `_json` module in Rust: `scanstring`, the scanner type
+//! (`make_scanner`), the encoder type (`make_encoder`) and the two string
+//! escapers, with C's results, hooks, recursion checks and errors on each of
+//! 3.11, 3.12 and 3.13. Scanning, escaping and float repr are the pure-Rust
+//! `oxpy-json-core`; this crate drives it with Python objects.
+#![forbid(unsafe_code)]
+
+use std::ffi::CStr;
+
+use oxpy::args::{getargs_int_value, parse_objects};
+use oxpy::class::{BoolMember, CallObject, ClassType, NewObject, ObjectMember};
+use oxpy::err::exceptions::{MemoryError, StopIteration, SystemError, TypeError, ValueError};
+use oxpy::function::{IntoPyObject, MethodDef, VarargsFunction};
+use oxpy::module::{ModuleState, TraverseStop, Visit};
+use oxpy::types::{PyAny, PyDict, PyFloat, PyInt, PyList, PyModule, PyStr, PyTuple, PyType, StrData};
+use oxpy::{Borrowed, Bound, PY_MINOR_VERSION, PyResult, Python, Raised, RecursionGuard, Unbound};
+use oxpy_json_core::{self as jc, CodeUnit, Event, ScanError, StrBuf, Text};
+
+/// The module state: the two classes and the version's behaviour.
+pub struct State {
+    scanner_type: Unbound<ClassType<Scanner>>,
+    encoder_type: Unbound<ClassType<Encoder>>,
+    compat: jc::Compat,
+}
+
+impl ModuleState for State {
+    fn exec<'py>(module: Borrowed<'_, 'py, PyModule>) -> PyResult<Self> {
+        let scanner_type = PyType::from_class::<Scanner>(module)?;
+        let encoder_type = PyType::from_class::<Encoder>(module)?;
+        module.add(c"make_scanner", &scanner_type.clone_ref().into_any())?;
+        module.add(c"make_encoder", &encoder_type.clone_ref().into_any())?;
+        Ok(State {
+            scanner_type: scanner_type.unbind(),
+            encoder_type: encoder_type.unbind(),
+            compat: jc::Compat::for_version(PY_MINOR_VERSION, oxpy::py_micro_version()),
+        })
+    }
+
+    fn traverse(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
+        visit.call(&self.scanner_type)?;
+        visit.call(&self.encoder_type)
+    }
+}
+
+oxpy::module! {
+    name: _json,
+    doc: "json speedups\n",
+    state: State,
+    functions: [encode_basestring_ascii, scanstring, encode_basestring],
+}
+
+/// A `str` of the core's text.
+fn text_str<'py>(py: Python<'py>, text: Text<'_>) -> PyResult<Bound<'py, PyStr>> {
+    PyStr::from_data(
+        py,
+        match text {
+            Text::Ucs1(s) => StrData::Ucs1(s),
+            Text::Ucs2(s) => StrData::Ucs2(s),
+            Text::Ucs4(s) => StrData::Ucs4(s),
+        },
+    )
+}
+
+/// Raises what C raises for a scanning error on `s`.
+#[cold]
+fn scan_error(py: Python<'_>, e: ScanError, s: Borrowed<'_, '_, PyStr>) -> Raised {
+    match e {
+        ScanError::Decode { msg, pos } => decode_error(py, msg, s, pos),
+        ScanError::StopIteration(pos) => match PyInt::from_isize(py, pos as isize) {
+            Ok(pos) => Raised::with_value(StopIteration::type_object(py), pos.as_borrowed().as_any()),
+            Err(e) => e,
+        },
+        ScanError::Value(msg) => ValueError::raise(py, msg),
+        ScanError::NoMemory => MemoryError::raise_empty(py),
+    }
+}
+
+/// `json.decoder.JSONDecodeError(msg, s, pos)`, raised (C's `raise_errmsg`,
+/// which imports `json.decoder` for it).
+#[cold]
+fn decode_error(py: Python<'_>, msg: &str, s: Borrowed<'_, '_, PyStr>, pos: isize) -> Raised {
+    let raise = || -> PyResult<Raised> {
+        let decoder = PyModule::import(py, c"json.decoder")?;
+        let cls = decoder.as_borrowed().as_any().getattr(c"JSONDecodeError")?;
+        let msg = PyStr::new(py, msg)?.into_any();
+        let pos = PyInt::from_isize(py, pos)?.into_any();
+        let exc = cls.as_borrowed().call(&[msg.as_borrowed(), s.as_any(), pos.as_borrowed()], None)?;
+        Ok(match cls.as_borrowed().downcast::<PyType>() {
+            Some(ty) => Raised::with_value(ty, exc.as_borrowed()),
+            None => TypeError::raise(py, "JSONDecodeError is not a class"),
+        })
+    };
+    raise().unwrap_or_else(|e| e)
+}
+
+/// A `str` argument's characters, or C's "first argument must be a string".
+fn str_arg<'a, 'py>(py: Python<'py>, obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Borrowed<'a, 'py, PyStr>> {
+    obj.downcast::<PyStr>().ok_or_else(|| {
+        let tp = oxpy::err::c_truncate(obj.get_type().name(), 80).into_owned();
+        TypeError::raise(py, &format!("first argument must be a string, not {tp}"))
+    })
+}
+
+/// Runs `f` on the string's units in their width.
+macro_rules! with_units {
+    ($s:expr, |$u:ident| $body:expr) => {
+        match $s.data()? {
+            StrData::Ucs1($u) => $body,
+            StrData::Ucs2($u) => $body,
+            StrData::Ucs4($u) => $body,
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------
+// scanstring and the escapers
+
+/// `scanstring(string, end, strict=True) -> (string, end)`.
+#[allow(non_camel_case_types)]
+struct scanstring;
+
+impl VarargsFunction for scanstring {
+    const DEF: MethodDef = MethodDef::varargs::<Self>(
+        "scanstring\0",
+        "scanstring(string, end, strict=True) -> (string, end)\n\nScan the string s for a JSON string. End is the \
+         index of the\ncharacter in s after the quote that started the JSON string.\nUnescapes all valid JSON string \
+         escape sequences and raises ValueError\non attempt to decode an invalid string. If strict is False then \
+         literal\ncontrol characters are allowed in the string.\n\nReturns a tuple of the decoded string and the index \
+         of the character in s\nafter the end quote.\0",
+    );
+
+    fn call<'a, 'py>(
+        py: Python<'py>,
+        _module: Borrowed<'a, 'py, PyModule>,
+        args: Borrowed<'a, 'py, PyTuple>,
+        _kwargs: Option<Borrowed<'a, 'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let [s, end, strict, ..] = parse_objects(py, args, None, c"OO|O:scanstring", &[c"", c"", c""])?;
+        let (Some(s), Some(end)) = (s, end) else { return Err(SystemError::raise(py, "missing argument")) };
+        // getargs' order: `n` then `i`, then C's own string check.
+        let end = end.index_as_ssize()?;
+        let strict = match strict {
+            Some(v) => getargs_int_value(v)? != 0,
+            None => true,
+        };
+        let s = str_arg(py, s)?;
+        let mut buf = StrBuf::new();
+        let (text, next) = with_units!(s, |u| jc::scanstring(u, end, strict, &mut buf)
+            .map_err(|e| scan_error(py, e, s))
+            .and_then(|(t, n)| Ok((text_str(py, t)?, n)))?);
+        let next = PyInt::from_isize(py, next as isize)?;
+        Ok(PyTuple::build(py, 2, |out| {
+            out.push(text.into_any());
+            out.push(next.into_any());
+            Ok(())
+        })?
+        .into_any())
+    }
+}
+
+/// The escaped JSON string of `s` (`ascii`: `encode_basestring_ascii`).
+fn escaped_str<'py>(py: Python<'py>, s: Borrowed<'_, 'py, PyStr>, ascii: bool) -> PyResult<Bound<'py, PyStr>> {
+    let mut buf = StrBuf::new();
+    let pushed = with_units!(s, |u| if ascii { buf.push_escaped_ascii(u) } else { buf.push_escaped(u) });
+    pushed.map_err(|_| MemoryError::raise_empty(py))?;
+    text_str(py, buf.text())
+}
+
+/// encode_basestring_ascii(string) -> string
+///
+/// Return an ASCII-only JSON representation of a Python string
+#[allow(non_camel_case_types)]
+struct encode_basestring_ascii;
+
+/// encode_basestring(string) -> string
+///
+/// Return a JSON representation of a Python string
+#[allow(non_camel_case_types)]
+struct encode_basestring;
+
+macro_rules! escaper {
+    ($ty:ident, $name:literal, $doc:literal, $ascii:expr) => {
+        impl oxpy::function::Function for $ty {
+            const DEF: MethodDef = MethodDef::o::<Self>(
+                concat!($name, "\0"),
+                if PY_MINOR_VERSION >= 13 {
+                    concat!($name, "($self, object, /)\n--\n\n", $doc, "\0")
+                } else {
+                    concat!($doc, "\0")
+                },
+            );
+
+            fn call<'a, 'py>(
+                py: Python<'py>,
+                _module: Borrowed<'a, 'py, PyModule>,
+                args: oxpy::function::CallArgs<'a, 'py>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let s = str_arg(py, args.positional[0])?;
+                Ok(escaped_str(py, s, $ascii)?.into_any())
+            }
+        }
+    };
+}
+
+escaper!(
+    encode_basestring_ascii,
+    "encode_basestring_ascii",
+    "encode_basestring_ascii(string) -> string\n\nReturn an ASCII-only JSON representation of a Python string",
+    true
+);
+escaper!(
+    encode_basestring,
+    "encode_basestring",
+    "encode_basestring(string) -> string\n\nReturn a JSON representation of a Python string",
+    false
+);
+
+// ---------------------------------------------------------------------------
+// The scanner
+
+/// A scanner: the decoder's settings, read once (C's `PyScannerObject`).
+pub struct Scanner {
+    strict: BoolMember,
+    object_hook: ObjectMember,
+    object_pairs_hook: ObjectMember,
+    parse_float: ObjectMember,
+    parse_int: ObjectMember,
+    parse_constant: ObjectMember,
+}
+
+oxpy::class! {
+    type: Scanner,
+    name: "_json.Scanner",
+    flags: GC,
+    constructor: [],
+    methods: [],
+    members: [
+        bool strict = "strict",
+        object object_hook = "object_hook",
+        object object_pairs_hook,
+        object parse_float = "parse_float",
+        object parse_int = "parse_int",
+        object parse_constant = "parse_constant",
+    ],
+    getters: [],
+    slots: [
+        Slot::doc("JSON scanner object\0"),
+        Slot::new_object::<ScannerNew>(),
+        Slot::call::<ScannerCall>(),
+    ],
+    traverse: Scanner::traverse_members,
+    clear: Scanner::clear_members,
+}
+
+impl Scanner {
+    fn members(&self) -> [&ObjectMember; 5] {
+        [&self.object_hook, &self.object_pairs_hook, &self.parse_float, &self.parse_int, &self.parse_constant]
+    }
+
+    fn traverse_members(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
+        self.members().into_iter().try_for_each(|m| m.traverse(visit))
+    }
+
+    fn clear_members(&self, py: Python<'_>) {
+        for m in self.members() {
+            if let Ok(none) = ().into_py_object(py) {
+                m.set(none);
+            }
+        }
+    }
+}
+
+/// `make_scanner(context)`: the decoder's settings, read in C's order.
+struct ScannerNew;
+
+impl NewObject for ScannerNew {
+    type Class = Scanner;
+
+    fn call<'a, 'py>(
+        py: Python<'py>,
+        cls: Borrowed<'a, 'py, PyType>,
+        _module: Borrowed<'a, 'py, PyModule>,
+        args: Borrowed<'a, 'py, PyTuple>,
+        kwargs: Option<Borrowed<'a, 'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let [ctx, ..] = parse_objects(py, args, kwargs, c"O:make_scanner", &[c"context"])?;
+        let Some(ctx) = ctx else { return Err(SystemError::raise(py, "missing context")) };
+        let strict = ctx.getattr(c"strict")?.as_borrowed().is_truthy()?;
+        let get = |name: &CStr| ctx.getattr(name).map(ObjectMember::new);
+        let scanner = Scanner {
+            strict: BoolMember::new(strict),
+            object_hook: get(c"object_hook")?,
+            object_pairs_hook: get(c"object_pairs_hook")?,
+            parse_float: get(c"parse_float")?,
+            parse_int: get(c"parse_int")?,
+            parse_constant: get(c"parse_constant")?,
+        };
+        Ok(cls.instantiate(scanner)?.into_any())
+    }
+}
+
+/// `scanner(string, idx) -> (value, end)` (C's `scan_once`).
+struct ScannerCall;
+
+impl CallObject for ScannerCall {
+    type Class = Scanner;
+
+    fn call<'a, 'py>(
+        py: Python<'py>,
+        slf: Borrowed<'a, 'py, Scanner>,
+        module: Borrowed<'a, 'py, PyModule>,
+        args: Borrowed<'a, 'py, PyTuple>,
+        kwargs: Option<Borrowed<'a, 'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let [s, idx, ..] = parse_objects(py, args, kwargs, c"OO:scan_once", &[c"string", c"idx"])?;
+        let (Some(s), Some(idx)) = (s, idx) else { return Err(SystemError::raise(py, "missing argument")) };
+        let idx = idx.index_as_ssize()?;
+        let s = str_arg(py, s)?;
+        let compat = module.state::<State>()?.compat;
+        let scan = Scan::new(py, slf.get(), s)?;
+        let (value, end) = with_units!(s, |u| scan.run(u, idx, compat)?);
+        let end = PyInt::from_isize(py, end as isize)?;
+        Ok(PyTuple::build(py, 2, |out| {
+            out.push(value);
+            out.push(end.into_any());
+            Ok(())
+        })?
+        .into_any())
+    }
+}
+
+/// One `scan_once` call: the scanner's settings and the key memo.
+struct Scan<'s, 'py> {
+    py: Python<'py>,
+    scanner: &'s Scanner,
+    s: Borrowed<'s, 'py, PyStr>,
+    object_hook: Bound<'py, PyAny>,
+    pairs_hook: Bound<'py, PyAny>,
+    /// The default float/int parsers are used (C compares with the types).
+    float_default: bool,
+    int_default: bool,
+    /// Keys seen in this call, shared (C's memo dict).
+    memo: Bound<'py, PyDict>,
+}
+
+/// An open container while scanning, with its recursion level.
+enum Frame<'py> {
+    Object { target: Bound<'py, PyAny>, pairs: bool, key: Option<Bound<'py, PyAny>>, _level: RecursionGuard<'py> },
+    Array { list: Bound<'py, PyList>, _level: RecursionGuard<'py> },
+}
+
+impl<'s, 'py> Scan<'s, 'py> {
+    fn new(py: Python<'py>, scanner: &'s Scanner, s: Borrowed<'s, 'py, PyStr>) -> PyResult<Self> {
+        let parse_float = scanner.parse_float.get(py);
+        let parse_int = scanner.parse_int.get(py);
+        Ok(Scan {
+            py,
+            scanner,
+            s,
+            object_hook: scanner.object_hook.get(py),
+            pairs_hook: scanner.object_pairs_hook.get(py),
+            float_default: parse_float.as_ptr() == PyType::float_type(py).as_ptr(),
+            int_default: parse_int.as_ptr() == PyType::int_type(py).as_ptr(),
+            memo: PyDict::new(py)?,
+        })
+    }
+
+    /// The value at `idx` and the index after it.
+    fn run<T: CodeUnit>(&self, units: &[T], idx: isize, compat: jc::Compat) -> PyResult<(Bound<'py, PyAny>, usize)> {
+        let py = self.py;
+        let mut scanner = jc::Scanner::new(units, idx, self.scanner.strict.get(), compat);
+        let mut stack: Vec<Frame<'py>> = Vec::new();
+        let mut result = None;
+        while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.s))? {
+            let value = match event {
+                Event::StartObject => {
+                    let level = py.enter_recursive_call(c" while decoding a JSON object from a unicode string")?;
+                    let pairs = !self.pairs_hook.as_borrowed().is_none();
+                    let target = if pairs { PyList::new(py)?.into_any() } else { PyDict::new(py)?.into_any() };
+                    stack.push(Frame::Object { target, pairs, key: None, _level: level });
+                    continue;
+                }
+                Event::StartArray => {
+                    let level = py.enter_recursive_call(c" while decoding a JSON array from a unicode string")?;
+                    stack.push(Frame::Array { list: PyList::new(py)?, _level: level });
+                    continue;
+                }
+                Event::Key(text) => {
+                    let key = text_str(py, text)?.into_any();
+                    let key = self.memo.as_borrowed().setdefault(key.as_borrowed(), key.as_borrowed())?;
+                    if let Some(Frame::Object { key: slot, .. }) = stack.last_mut() {
+                        *slot = Some(key);
+                    }
+                    continue;
+                }
+                Event::EndObject => match stack.pop() {
+                    // The hooks run inside the object's recursion level, as
+                    // in C; the level ends when the frame drops after.
+                    Some(Frame::Object { target, pairs, _level, .. }) => {
+                        if pairs {
+                            self.pairs_hook.as_borrowed().call1(target.as_borrowed())?
+                        } else if !self.object_hook.as_borrowed().is_none() {
+                            self.object_hook.as_borrowed().call1(target.as_borrowed())?
+                        } else {
+                            target
+                        }
+                    }
+                    _ => return Err(SystemError::raise(py, "unbalanced JSON events")),
+                },
+                Event::EndArray => match stack.pop() {
+                    Some(Frame::Array { list, .. }) => list.into_any(),
+                    _ => return Err(SystemError::raise(py, "unbalanced JSON events")),
+                },
+                Event::Str(text) => text_str(py, text)?.into_any(),
+                Event::Number(n) => self.number(&n)?,
+                Event::Null => ().into_py_object(py)?,
+                Event::True => true.into_py_object(py)?,
+                Event::False => false.into_py_object(py)?,
+                Event::Constant(c) => {
+                    let name = PyStr::interned(py, &std::ffi::CString::new(c.name()).unwrap_or_default())?;
+                    self.scanner.parse_constant.get(py).as_borrowed().call1(name.as_borrowed().as_any())?
+                }
+            };
+            match stack.last_mut() {
+                None => result = Some(value),
+                Some(Frame::Array { list, .. }) => list.as_borrowed().append(value.as_borrowed())?,
+                Some(Frame::Object { target, pairs, key, .. }) => {
+                    let Some(key) = key.take() else { return Err(SystemError::raise(py, "value without key")) };
+                    if *pairs {
+                        let pair = PyTuple::build(py, 2, |out| {
+                            out.push(key);
+                            out.push(value);
+                            Ok(())
+                        })?;
+                        target
+                            .as_borrowed()
+                            .downcast::<PyList>()
+                            .map_or(Ok(()), |l| l.append(pair.as_borrowed().as_any()))?;
+                    } else if let Some(d) = target.as_borrowed().downcast::<PyDict>() {
+                        d.set_item(key.as_borrowed(), value.as_borrowed())?;
+                    }
+                }
+            }
+        }
+        match result {
+            Some(v) => Ok((v, scanner.end())),
+            None => Err(SystemError::raise(py, "no JSON value")),
+        }
+    }
+
+    /// A number: the default parsers' values, or the custom parser called
+    /// on the number's text.
+    fn number<T: CodeUnit>(&self, n: &jc::Number<'_, T>) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let custom = |parser: &ObjectMember| -> PyResult<Bound<'py, PyAny>> {
+            let text = text_str(py, Text::of(n.text()))?;
+            parser.get(py).as_borrowed().call1(text.as_borrowed().as_any())
+        };
+        if n.is_float() {
+            if self.float_default {
+                Ok(PyFloat::new(py, n.to_f64())?.into_any())
+            } else {
+                custom(&self.scanner.parse_float)
+            }
+        } else if self.int_default {
+            match n.to_i64() {
+                Some(v) => Ok(PyInt::from_i64(py, v)?.into_any()),
+                None => Ok(PyInt::from_ascii(py, &n.ascii())?.into_any()),
+            }
+        } else {
+            custom(&self.scanner.parse_int)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The encoder
+
+/// An encoder: its settings (C's `PyEncoderObject`).
+pub struct Encoder {
+    markers: ObjectMember,
+    default: ObjectMember,
+    encoder: ObjectMember,
+    indent: ObjectMember,
+    key_separator: ObjectMember,
+    item_separator: ObjectMember,
+    sort_keys: BoolMember,
+    skipkeys: BoolMember,
+    allow_nan: bool,
+    /// How strings are escaped: C's `fast_encode` when `encoder` is one of
+    /// this module's escapers (`Some(ascii)`), else a call of `encoder`.
+    fast: Option<bool>,
+}
+
+oxpy::class! {
+    type: Encoder,
+    name: "_json.Encoder",
+    flags: GC,
+    constructor: [],
+    methods: [],
+    members: [
+        object markers = "markers",
+        object default = "default",
+        object encoder = "encoder",
+        object indent = "indent",
+        object key_separator = "key_separator",
+        object item_separator = "item_separator",
+        bool sort_keys = "sort_keys",
+        bool skipkeys = "skipkeys",
+    ],
+    getters: [],
+    slots: [
+        Slot::doc(if PY_MINOR_VERSION >= 13 {
+            "Encoder(markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys, allow_nan)\0"
+        } else {
+            "_iterencode(obj, _current_indent_level) -> iterable\0"
+        }),
+        Slot::new_object::<EncoderNew>(),
+        Slot::call::<EncoderCall>(),
+    ],
+    traverse: Encoder::traverse_members,
+    clear: Encoder::clear_members,
+}
+
+impl Encoder {
+    fn members(&self) -> [&ObjectMember; 6] {
+        [&self.markers, &self.default, &self.encoder, &self.indent, &self.key_separator, &self.item_separator]
+    }
+
+    fn traverse_members(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
+        self.members().into_iter().try_for_each(|m| m.traverse(visit))
+    }
+
+    fn clear_members(&self, py: Python<'_>) {
+        for m in self.members() {
+            if let Ok(none) = ().into_py_object(py) {
+                m.set(none);
+            }
+        }
+    }
+}
+
+/// `make_encoder(markers, default, encoder, indent, key_separator,
+/// item_separator, sort_keys, skipkeys, allow_nan)` (C's format
+/// "OOOOUUppp:make_encoder", then its markers check).
+struct EncoderNew;
+
+impl NewObject for EncoderNew {
+    type Class = Encoder;
+
+    fn call<'a, 'py>(
+        py: Python<'py>,
+        cls: Borrowed<'a, 'py, PyType>,
+        module: Borrowed<'a, 'py, PyModule>,
+        args: Borrowed<'a, 'py, PyTuple>,
+        kwargs: Option<Borrowed<'a, 'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        const NAMES: [&CStr; 9] = [
+            c"markers",
+            c"default",
+            c"encoder",
+            c"indent",
+            c"key_separator",
+            c"item_separator",
+            c"sort_keys",
+            c"skipkeys",
+            c"allow_nan",
+        ];
+        let values = parse_objects(py, args, kwargs, c"OOOOOOOOO:make_encoder", &NAMES)?;
+        let [
+            Some(markers),
+            Some(default),
+            Some(encoder),
+            Some(indent),
+            Some(key_sep),
+            Some(item_sep),
+            Some(sort_keys),
+            Some(skipkeys),
+            Some(allow_nan),
+        ] = values
+        else {
+            return Err(SystemError::raise(py, "missing argument"));
+        };
+        // getargs: `U` (str) for the separators, `p` (truth) for the flags.
+        for (n, sep) in [(5, key_sep), (6, item_sep)] {
+            if sep.downcast::<PyStr>().is_none() {
+                // getargs names None "None", other objects by their type.
+                let tp = if sep.is_none() {
+                    "None".to_owned()
+                } else {
+                    oxpy::err::c_truncate(sep.get_type().name(), 50).into_owned()
+                };
+                return Err(TypeError::raise(py, &format!("make_encoder() argument {n} must be str, not {tp}")));
+            }
+        }
+        let (sort_keys, skipkeys, allow_nan) = (sort_keys.is_truthy()?, skipkeys.is_truthy()?, allow_nan.is_truthy()?);
+        if !markers.is_none() && markers.downcast::<PyDict>().is_none() {
+            let tp = oxpy::err::c_truncate(markers.get_type().name(), 200).into_owned();
+            return Err(TypeError::raise(py, &format!("make_encoder() argument 1 must be dict or None, not {tp}")));
+        }
+        let fast = [(c"encode_basestring_ascii", true), (c"encode_basestring", false)].into_iter().find_map(
+            |(name, ascii)| {
+                let f = module.as_any().getattr(name).ok()?;
+                (f.as_ptr() == encoder.as_ptr()).then_some(ascii)
+            },
+        );
+        let payload = Encoder {
+            markers: ObjectMember::new(markers.to_owned()),
+            default: ObjectMember::new(default.to_owned()),
+            encoder: ObjectMember::new(encoder.to_owned()),
+            indent: ObjectMember::new(indent.to_owned()),
+            key_separator: ObjectMember::new(key_sep.to_owned()),
+            item_separator: ObjectMember::new(item_sep.to_owned()),
+            sort_keys: BoolMember::new(sort_keys),
+            skipkeys: BoolMember::new(skipkeys),
+            allow_nan,
+            fast,
+        };
+        Ok(cls.instantiate(payload)?.into_any())
+    }
+}
+
+/// `encoder(obj, _current_indent_level)`: the JSON text, as a one-item list
+/// (3.11) or tuple (3.12+).
+struct EncoderCall;
+
+impl CallObject for EncoderCall {
+    type Class = Encoder;
+
+    fn call<'a, 'py>(
+        py: Python<'py>,
+        slf: Borrowed<'a, 'py, Encoder>,
+        _module: Borrowed<'a, 'py, PyModule>,
+        args: Borrowed<'a, 'py, PyTuple>,
+        kwargs: Option<Borrowed<'a, 'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let [obj, level, ..] = parse_objects(py, args, kwargs, c"OO:_iterencode", &[c"obj", c"_current_indent_level"])?;
+        let (Some(obj), Some(level)) = (obj, level) else { return Err(SystemError::raise(py, "missing argument")) };
+        let level = level.index_as_ssize()?;
+        let this = slf.get();
+        let mut out = Output { py, this, buf: StrBuf::new(), markers: this.markers.get(py) };
+        // 3.13 indents in C: the first newline and indentation.
+        let newline_indent = if PY_MINOR_VERSION >= 13 && !this.indent.get(py).as_borrowed().is_none() {
+            let level = PyInt::from_isize(py, level)?;
+            let spaces = this.indent.get(py).as_borrowed().multiply(level.as_borrowed().as_any())?;
+            Some(PyStr::new(py, "\n")?.as_borrowed().as_any().concat(spaces.as_borrowed())?)
+        } else {
+            None
+        };
+        out.encode(obj, newline_indent.as_ref().map(|n| n.as_borrowed()))?;
+        let text = text_str(py, out.buf.text())?.into_any();
+        if PY_MINOR_VERSION >= 12 {
+            Ok(PyTuple::build(py, 1, |o| {
+                o.push(text);
+                Ok(())
+            })?
+            .into_any())
+        } else {
+            let list = PyList::new(py)?;
+            list.as_borrowed().append(text.as_borrowed())?;
+            Ok(list.into_any())
+        }
+    }
+}
+
+/// The text being encoded by one call.
+struct Output<'e, 'py> {
+    py: Python<'py>,
+    this: &'e Encoder,
+    buf: StrBuf,
+    markers: Bound<'py, PyAny>,
+}
+
+impl<'py> Output<'_, 'py> {
+    fn push_ascii(&mut self, s: &[u8]) -> PyResult<()> {
+        self.buf.extend(s).map_err(|_| MemoryError::raise_empty(self.py))
+    }
+
+    /// Appends a `str`'s characters as they are.
+    fn push_str(&mut self, s: Borrowed<'_, 'py, PyAny>) -> PyResult<()> {
+        let Some(s) = s.downcast::<PyStr>() else { return Err(SystemError::raise(self.py, "not a str")) };
+        let r = with_units!(s, |u| self.buf.extend(u));
+        r.map_err(|_| MemoryError::raise_empty(self.py))
+    }
+
+    /// A string, escaped by the encoder (C's `encoder_encode_string`).
+    fn push_string(&mut self, s: Borrowed<'_, 'py, PyStr>) -> PyResult<()> {
+        let py = self.py;
+        match self.this.fast {
+            Some(ascii) => {
+                let r =
+                    with_units!(s, |u| if ascii { self.buf.push_escaped_ascii(u) } else { self.buf.push_escaped(u) });
+                r.map_err(|_| MemoryError::raise_empty(py))
+            }
+            None => {
+                let encoded = self.this.encoder.get(py).as_borrowed().call1(s.as_any())?;
+                if encoded.as_borrowed().downcast::<PyStr>().is_none() {
+                    let tp = oxpy::err::c_truncate(encoded.as_borrowed().get_type().name(), 80).into_owned();
+                    return Err(TypeError::raise(py, &format!("encoder() must return a string, not {tp}")));
+                }
+                self.push_str(encoded.as_borrowed())
+            }
+        }
+    }
+
+    /// A float (C's `encoder_encode_float`): its repr, or the JavaScript
+    /// names of the non-finite values (an error when not allowed).
+    fn push_float(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<()> {
+        let x = obj.as_double()?;
+        if !x.is_finite() {
+            if !self.this.allow_nan {
+                let msg = if PY_MINOR_VERSION >= 12 {
+                    let repr = obj.repr()?;
+                    format!("Out of range float values are not JSON compliant: {}", repr.as_borrowed().to_str()?)
+                } else {
+                    "Out of range float values are not JSON compliant".to_owned()
+                };
+                return Err(ValueError::raise(self.py, &msg));
+            }
+            let name: &[u8] = if x > 0.0 {
+                b"Infinity"
+            } else if x < 0.0 {
+                b"-Infinity"
+            } else {
+                b"NaN"
+            };
+            return self.push_ascii(name);
+        }
+        self.push_ascii(jc::float_repr(x).as_bytes())
+    }
+
+    /// An int: `int.__repr__` (C's `PyLong_Type.tp_repr`).
+    fn push_int(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<()> {
+        if let Some(oxpy::types::IntValue::Signed(v)) = obj.as_int().map(|i| i.value()) {
+            return self.push_ascii(v.to_string().as_bytes());
+        }
+        let repr = obj.int_repr()?;
+        self.push_str(repr.as_borrowed().as_any())
+    }
+
+    /// `markers[id(obj)] = obj`, C's circular reference check; the id to
+    /// remove after, when markers are kept.
+    fn mark(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(markers) = self.markers.as_borrowed().downcast::<PyDict>() else { return Ok(None) };
+        let id = obj.id_int()?;
+        if markers.contains(id.as_borrowed())? {
+            return Err(ValueError::raise(self.py, "Circular reference detected"));
+        }
+        markers.set_item(id.as_borrowed(), obj)?;
+        Ok(Some(id))
+    }
+
+    fn unmark(&mut self, id: Option<Bound<'py, PyAny>>) -> PyResult<()> {
+        match (id, self.markers.as_borrowed().downcast::<PyDict>()) {
+            (Some(id), Some(markers)) => markers.del_item(id.as_borrowed()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Any value (C's `encoder_listencode_obj`).
+    fn encode(&mut self, obj: Borrowed<'_, 'py, PyAny>, indent: Option<Borrowed<'_, 'py, PyAny>>) -> PyResult<()> {
+        let py = self.py;
+        if obj.is_none() {
+            return self.push_ascii(b"null");
+        }
+        if obj.as_ptr() == true.into_py_object(py)?.as_ptr() {
+            return self.push_ascii(b"true");
+        }
+        if obj.as_ptr() == false.into_py_object(py)?.as_ptr() {
+            return self.push_ascii(b"false");
+        }
+        if let Some(s) = obj.downcast::<PyStr>() {
+            return self.push_string(s);
+        }
+        if obj.as_int().is_some() {
+            return self.push_int(obj);
+        }
+        if obj.downcast::<PyFloat>().is_some() {
+            return self.push_float(obj);
+        }
+        if obj.downcast::<PyList>().is_some() || obj.downcast::<PyTuple>().is_some() {
+            let _level = py.enter_recursive_call(c" while encoding a JSON object")?;
+            return self.encode_list(obj, indent);
+        }
+        if obj.downcast::<PyDict>().is_some() {
+            let _level = py.enter_recursive_call(c" while encoding a JSON object")?;
+            return self.encode_dict(obj, indent);
+        }
+        let id = self.mark(obj)?;
+        let replacement = self.this.default.get(py).as_borrowed().call1(obj)?;
+        {
+            let _level = py.enter_recursive_call(c" while encoding a JSON object")?;
+            self.encode(replacement.as_borrowed(), indent)?;
+        }
+        self.unmark(id)
+    }
+
+    /// The separator between items and the indentation of a container's
+    /// contents (3.13's indent), and the closing indentation.
+    fn indentation(
+        &mut self,
+        indent: Option<Borrowed<'_, 'py, PyAny>>,
+    ) -> PyResult<(Bound<'py, PyAny>, Option<Bound<'py, PyAny>>)> {
+        let sep = self.this.item_separator.get(self.py);
+        match indent {
+            None => Ok((sep, None)),
+            Some(outer) => {
+                let inner = outer.concat(self.this.indent.get(self.py).as_borrowed())?;
+                let sep = sep.as_borrowed().concat(inner.as_borrowed())?;
+                self.push_str(inner.as_borrowed())?;
+                Ok((sep, Some(inner)))
+            }
+        }
+    }
+
+    /// A list or tuple (C's `encoder_listencode_list`: other sequences are
+    /// iterated into a list first; a list is read by index, as it may change
+    /// while its items are encoded).
+    fn encode_list(&mut self, seq: Borrowed<'_, 'py, PyAny>, indent: Option<Borrowed<'_, 'py, PyAny>>) -> PyResult<()> {
+        let items = seq.sequence_fast(c"_iterencode_list needs a sequence")?;
+        let items = items.as_borrowed();
+        let item = |i: usize| -> Option<Bound<'py, PyAny>> {
+            match items.downcast::<PyList>() {
+                Some(list) => list.get(i),
+                None => items.downcast::<PyTuple>().and_then(|t| t.as_slice().get(i).map(|&o| Borrowed::to_owned(o))),
+            }
+        };
+        let Some(first) = item(0) else { return self.push_ascii(b"[]") };
+        let id = self.mark(seq)?;
+        self.push_ascii(b"[")?;
+        let (sep, inner) = self.indentation(indent)?;
+        self.encode(first.as_borrowed(), inner.as_ref().map(|n| n.as_borrowed()))?;
+        let mut i = 1;
+        while let Some(next) = item(i) {
+            self.push_str(sep.as_borrowed())?;
+            self.encode(next.as_borrowed(), inner.as_ref().map(|n| n.as_borrowed()))?;
+            i += 1;
+        }
+        self.unmark(id)?;
+        if let Some(outer) = indent {
+            self.push_str(outer)?;
+        }
+        self.push_ascii(b"]")
+    }
+
+    /// A dict (C's `encoder_listencode_dict`).
+    fn encode_dict(
+        &mut self,
+        dict: Borrowed<'_, 'py, PyAny>,
+        indent: Option<Borrowed<'_, 'py, PyAny>>,
+    ) -> PyResult<()> {
+        let py = self.py;
+        if dict.len()? == 0 {
+            return self.push_ascii(b"{}");
+        }
+        let id = self.mark(dict)?;
+        self.push_ascii(b"{")?;
+        let (sep, inner) = self.indentation(indent)?;
+        let items = dict.mapping_items()?;
+        if self.this.sort_keys.get() {
+            items.as_borrowed().sort()?;
+        }
+        let key_sep = self.this.key_separator.get(py);
+        let mut first = true;
+        for i in 0..items.as_borrowed().len() {
+            let Some(item) = items.as_borrowed().get(i) else { break };
+            let Some(pair) = item.as_borrowed().downcast::<PyTuple>().map(|t| t.as_slice()) else {
+                return Err(ValueError::raise(py, "items must return 2-tuples"));
+            };
+            let [key, value] = pair else { return Err(ValueError::raise(py, "items must return 2-tuples")) };
+            let key_text: Bound<'py, PyAny> = if key.downcast::<PyStr>().is_some() {
+                Borrowed::to_owned(*key)
+            } else if key.downcast::<PyFloat>().is_some() {
+                let mut tmp = Output { py, this: self.this, buf: StrBuf::new(), markers: self.markers.clone_ref() };
+                tmp.push_float(*key)?;
+                text_str(py, tmp.buf.text())?.into_any()
+            } else if key.as_ptr() == true.into_py_object(py)?.as_ptr() {
+                PyStr::new(py, "true")?.into_any()
+            } else if key.as_ptr() == false.into_py_object(py)?.as_ptr() {
+                PyStr::new(py, "false")?.into_any()
+            } else if key.is_none() {
+                PyStr::new(py, "null")?.into_any()
+            } else if key.as_int().is_some() {
+                key.int_repr()?.into_any()
+            } else if self.this.skipkeys.get() {
+                continue;
+            } else {
+                let tp = oxpy::err::c_truncate(key.get_type().name(), 100).into_owned();
+                return Err(TypeError::raise(py, &format!("keys must be str, int, float, bool or None, not {tp}")));
+            };
+            if !first {
+                self.push_str(sep.as_borrowed())?;
+            }
+            first = false;
+            let Some(key_str) = key_text.as_borrowed().downcast::<PyStr>() else {
+                return Err(SystemError::raise(py, "key text is not a str"));
+            };
+            self.push_string(key_str)?;
+            self.push_str(key_sep.as_borrowed())?;
+            self.encode(*value, inner.as_ref().map(|n| n.as_borrowed()))?;
+        }
+        self.unmark(id)?;
+        if let Some(outer) = indent {
+            self.push_str(outer)?;
+        }
+        self.push_ascii(b"}")
+    }
+}
