@@ -339,8 +339,63 @@ struct Scan<'s, 'py> {
     /// The default float/int parsers are used (C compares with the types).
     float_default: bool,
     int_default: bool,
-    /// Keys seen in this call, shared (C's memo dict).
-    memo: Bound<'py, PyDict>,
+    /// Keys seen in this call, shared (C's memo dict, keyed here by the
+    /// key's characters so that a repeated key costs no new `str`).
+    memo: std::cell::RefCell<KeyMemo<'py>>,
+}
+
+/// The keys of one scan by their characters (code points).
+struct KeyMemo<'py> {
+    keys: std::collections::HashMap<Box<[u32]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
+    scratch: Vec<u32>,
+}
+
+impl<'py> KeyMemo<'py> {
+    /// The `str` of `text`, the same object for the same characters.
+    fn key(&mut self, py: Python<'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
+        self.scratch.clear();
+        match text {
+            Text::Ucs1(s) => self.scratch.extend(s.iter().map(|&c| u32::from(c))),
+            Text::Ucs2(s) => self.scratch.extend(s.iter().map(|&c| u32::from(c))),
+            Text::Ucs4(s) => self.scratch.extend_from_slice(s),
+        }
+        if let Some(k) = self.keys.get(&self.scratch[..]) {
+            return Ok(k.clone_ref());
+        }
+        let key = text_str(py, text)?.into_any();
+        self.keys.insert(self.scratch.clone().into_boxed_slice(), key.clone_ref());
+        Ok(key)
+    }
+}
+
+/// A fast hasher for short keys (Fx, as rustc uses): the memo's keys come
+/// from the document, its lookups are not exposed to the document's author
+/// beyond one call.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// An open container while scanning, with its recursion level.
@@ -361,7 +416,7 @@ impl<'s, 'py> Scan<'s, 'py> {
             pairs_hook: scanner.object_pairs_hook.get(py),
             float_default: parse_float.as_ptr() == PyType::float_type(py).as_ptr(),
             int_default: parse_int.as_ptr() == PyType::int_type(py).as_ptr(),
-            memo: PyDict::new(py)?,
+            memo: std::cell::RefCell::new(KeyMemo { keys: Default::default(), scratch: Vec::new() }),
         })
     }
 
@@ -386,8 +441,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                     continue;
                 }
                 Event::Key(text) => {
-                    let key = text_str(py, text)?.into_any();
-                    let key = self.memo.as_borrowed().setdefault(key.as_borrowed(), key.as_borrowed())?;
+                    let key = self.memo.borrow_mut().key(py, text)?;
                     if let Some(Frame::Object { key: slot, .. }) = stack.last_mut() {
                         *slot = Some(key);
                     }
@@ -732,7 +786,22 @@ impl<'py> Output<'_, 'py> {
     /// An int: `int.__repr__` (C's `PyLong_Type.tp_repr`).
     fn push_int(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<()> {
         if let Some(oxpy::types::IntValue::Signed(v)) = obj.as_int().map(|i| i.value()) {
-            return self.push_ascii(v.to_string().as_bytes());
+            // int's repr of a 64-bit value: its decimal digits.
+            let mut digits = [0u8; 20];
+            let mut at = digits.len();
+            let mut n = v.unsigned_abs();
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            if v < 0 {
+                self.push_ascii(b"-")?;
+            }
+            return self.push_ascii(&digits[at..]);
         }
         let repr = obj.int_repr()?;
         self.push_str(repr.as_borrowed().as_any())
@@ -763,10 +832,10 @@ impl<'py> Output<'_, 'py> {
         if obj.is_none() {
             return self.push_ascii(b"null");
         }
-        if obj.as_ptr() == true.into_py_object(py)?.as_ptr() {
+        if obj.is_true() {
             return self.push_ascii(b"true");
         }
-        if obj.as_ptr() == false.into_py_object(py)?.as_ptr() {
+        if obj.is_false() {
             return self.push_ascii(b"false");
         }
         if let Some(s) = obj.downcast::<PyStr>() {
@@ -856,27 +925,39 @@ impl<'py> Output<'_, 'py> {
         let id = self.mark(dict)?;
         self.push_ascii(b"{")?;
         let (sep, inner) = self.indentation(indent)?;
-        let items = dict.mapping_items()?;
-        if self.this.sort_keys.get() {
-            items.as_borrowed().sort()?;
-        }
+        // C lists the items (PyMapping_Items) and sorts that list; an exact
+        // dict's items are taken the same way without the list of tuples.
+        let items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = match dict.downcast::<PyDict>() {
+            Some(d) if !self.this.sort_keys.get() && oxpy::types::PyDict::is_exact(dict) => d.items_snapshot(),
+            _ => {
+                let list = dict.mapping_items()?;
+                if self.this.sort_keys.get() {
+                    list.as_borrowed().sort()?;
+                }
+                let mut items = Vec::with_capacity(list.as_borrowed().len());
+                for i in 0..list.as_borrowed().len() {
+                    let Some(item) = list.as_borrowed().get(i) else { break };
+                    let Some(&[k, v]) = item.as_borrowed().downcast::<PyTuple>().map(|t| t.as_slice()) else {
+                        return Err(ValueError::raise(py, "items must return 2-tuples"));
+                    };
+                    items.push((Borrowed::to_owned(k), Borrowed::to_owned(v)));
+                }
+                items
+            }
+        };
         let key_sep = self.this.key_separator.get(py);
         let mut first = true;
-        for i in 0..items.as_borrowed().len() {
-            let Some(item) = items.as_borrowed().get(i) else { break };
-            let Some(pair) = item.as_borrowed().downcast::<PyTuple>().map(|t| t.as_slice()) else {
-                return Err(ValueError::raise(py, "items must return 2-tuples"));
-            };
-            let [key, value] = pair else { return Err(ValueError::raise(py, "items must return 2-tuples")) };
+        for (key, value) in &items {
+            let (key, value) = (key.as_borrowed(), value.as_borrowed());
             let key_text: Bound<'py, PyAny> = if key.downcast::<PyStr>().is_some() {
-                Borrowed::to_owned(*key)
+                Borrowed::to_owned(key)
             } else if key.downcast::<PyFloat>().is_some() {
                 let mut tmp = Output { py, this: self.this, buf: StrBuf::new(), markers: self.markers.clone_ref() };
-                tmp.push_float(*key)?;
+                tmp.push_float(key)?;
                 text_str(py, tmp.buf.text())?.into_any()
-            } else if key.as_ptr() == true.into_py_object(py)?.as_ptr() {
+            } else if key.is_true() {
                 PyStr::new(py, "true")?.into_any()
-            } else if key.as_ptr() == false.into_py_object(py)?.as_ptr() {
+            } else if key.is_false() {
                 PyStr::new(py, "false")?.into_any()
             } else if key.is_none() {
                 PyStr::new(py, "null")?.into_any()
@@ -897,7 +978,7 @@ impl<'py> Output<'_, 'py> {
             };
             self.push_string(key_str)?;
             self.push_str(key_sep.as_borrowed())?;
-            self.encode(*value, inner.as_ref().map(|n| n.as_borrowed()))?;
+            self.encode(value, inner.as_ref().map(|n| n.as_borrowed()))?;
         }
         self.unmark(id)?;
         if let Some(outer) = indent {

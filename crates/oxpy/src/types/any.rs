@@ -18,6 +18,20 @@ impl<'py> Borrowed<'_, 'py, PyAny> {
         }
     }
 
+    /// Whether the object is `True` (the singleton).
+    #[inline]
+    pub fn is_true(self) -> bool {
+        // SAFETY: Py_True is a static object; only its address is used.
+        self.as_ptr() == unsafe { ffi::Py_True() }
+    }
+
+    /// Whether the object is `False` (the singleton).
+    #[inline]
+    pub fn is_false(self) -> bool {
+        // SAFETY: Py_False is a static object; only its address is used.
+        self.as_ptr() == unsafe { ffi::Py_False() }
+    }
+
     /// Whether the object is `None`.
     #[inline]
     pub fn is_none(self) -> bool {

@@ -12,6 +12,13 @@ marker! {
 }
 
 impl PyDict {
+    /// Whether `obj` is exactly a dict (`PyDict_CheckExact`).
+    #[inline]
+    pub fn is_exact(obj: Borrowed<'_, '_, PyAny>) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyDict_CheckExact(obj.as_ptr()) != 0 }
+    }
+
     /// A new empty dict.
     pub fn new(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         // SAFETY: attached; new reference or null with an error.
@@ -85,6 +92,27 @@ impl<'py> Borrowed<'_, 'py, PyDict> {
             ffi::Py_INCREF(v);
             Bound::from_owned_ptr_or_err(self.py(), v)
         }
+    }
+
+    /// The items, as (key, value) references taken now (a snapshot, as
+    /// `d.items()` copied to a list, without the tuples).
+    pub fn items_snapshot(self) -> Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let mut out = Vec::with_capacity(self.len());
+        let (mut pos, mut key, mut value) = (0, std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: attached, live dict; PyDict_Next yields borrowed references
+        // (increfed at once) while nothing else runs.
+        unsafe {
+            while ffi::PyDict_Next(self.as_ptr(), &mut pos, &mut key, &mut value) != 0 {
+                ffi::Py_INCREF(key);
+                ffi::Py_INCREF(value);
+                if let (Some(k), Some(v)) =
+                    (Bound::from_owned_ptr_or_none(self.py(), key), Bound::from_owned_ptr_or_none(self.py(), value))
+                {
+                    out.push((k, v));
+                }
+            }
+        }
+        out
     }
 
     /// `len(d)`.
