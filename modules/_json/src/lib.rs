@@ -692,7 +692,22 @@ impl CallObject for EncoderCall {
         let (Some(obj), Some(level)) = (obj, level) else { return Err(SystemError::raise(py, "missing argument")) };
         let level = level.index_as_ssize()?;
         let this = slf.get();
-        let mut out = Output { py, this, buf: StrBuf::new(), markers: this.markers.get(py) };
+        let markers = this.markers.get(py);
+        let markers = match markers.as_borrowed().downcast::<PyDict>() {
+            None => Markers::Off,
+            Some(d) if d.is_empty() => Markers::Set(Default::default()),
+            Some(d) => Markers::Dict(d.to_owned()),
+        };
+        let sep = |m: &ObjectMember| -> PyResult<StrBuf> {
+            let mut b = StrBuf::new();
+            let s = m.get(py);
+            if let Some(s) = s.as_borrowed().downcast::<PyStr>() {
+                with_units!(s, |u| b.extend(u)).map_err(|_| MemoryError::raise_empty(py))?;
+            }
+            Ok(b)
+        };
+        let (item_sep, key_sep) = (sep(&this.item_separator)?, sep(&this.key_separator)?);
+        let mut out = Output { py, this, buf: StrBuf::new(), markers, item_sep, key_sep };
         // 3.13 indents in C: the first newline and indentation.
         let newline_indent = if PY_MINOR_VERSION >= 13 && !this.indent.get(py).as_borrowed().is_none() {
             let level = PyInt::from_isize(py, level)?;
@@ -722,7 +737,26 @@ struct Output<'e, 'py> {
     py: Python<'py>,
     this: &'e Encoder,
     buf: StrBuf,
-    markers: Bound<'py, PyAny>,
+    markers: Markers<'py>,
+    /// The item and key separators' characters.
+    item_sep: StrBuf,
+    key_sep: StrBuf,
+}
+
+/// The circular reference check (C's `markers` dict of ids). Given an empty
+/// dict, as `json` always does, the ids are kept in a Rust set instead: the
+/// dict ends empty either way, and nothing else reads it during the call.
+enum Markers<'py> {
+    Off,
+    Dict(Bound<'py, PyDict>),
+    Set(std::collections::HashSet<usize, std::hash::BuildHasherDefault<FxHasher>>),
+}
+
+/// A marked container, unmarked when its encoding ends.
+enum Mark<'py> {
+    None,
+    Id(Bound<'py, PyAny>),
+    Address(usize),
 }
 
 impl<'py> Output<'_, 'py> {
@@ -807,21 +841,36 @@ impl<'py> Output<'_, 'py> {
         self.push_str(repr.as_borrowed().as_any())
     }
 
-    /// `markers[id(obj)] = obj`, C's circular reference check; the id to
-    /// remove after, when markers are kept.
-    fn mark(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let Some(markers) = self.markers.as_borrowed().downcast::<PyDict>() else { return Ok(None) };
-        let id = obj.id_int()?;
-        if markers.contains(id.as_borrowed())? {
-            return Err(ValueError::raise(self.py, "Circular reference detected"));
+    /// `markers[id(obj)] = obj`, C's circular reference check; what to
+    /// unmark after.
+    fn mark(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Mark<'py>> {
+        match &mut self.markers {
+            Markers::Off => Ok(Mark::None),
+            Markers::Set(set) => {
+                let address = obj.as_ptr() as usize;
+                if !set.insert(address) {
+                    return Err(ValueError::raise(self.py, "Circular reference detected"));
+                }
+                Ok(Mark::Address(address))
+            }
+            Markers::Dict(markers) => {
+                let id = obj.id_int()?;
+                if markers.as_borrowed().contains(id.as_borrowed())? {
+                    return Err(ValueError::raise(self.py, "Circular reference detected"));
+                }
+                markers.as_borrowed().set_item(id.as_borrowed(), obj)?;
+                Ok(Mark::Id(id))
+            }
         }
-        markers.set_item(id.as_borrowed(), obj)?;
-        Ok(Some(id))
     }
 
-    fn unmark(&mut self, id: Option<Bound<'py, PyAny>>) -> PyResult<()> {
-        match (id, self.markers.as_borrowed().downcast::<PyDict>()) {
-            (Some(id), Some(markers)) => markers.del_item(id.as_borrowed()),
+    fn unmark(&mut self, mark: Mark<'py>) -> PyResult<()> {
+        match (mark, &mut self.markers) {
+            (Mark::Address(a), Markers::Set(set)) => {
+                set.remove(&a);
+                Ok(())
+            }
+            (Mark::Id(id), Markers::Dict(markers)) => markers.as_borrowed().del_item(id.as_borrowed()),
             _ => Ok(()),
         }
     }
@@ -869,16 +918,23 @@ impl<'py> Output<'_, 'py> {
     fn indentation(
         &mut self,
         indent: Option<Borrowed<'_, 'py, PyAny>>,
-    ) -> PyResult<(Bound<'py, PyAny>, Option<Bound<'py, PyAny>>)> {
-        let sep = self.this.item_separator.get(self.py);
+    ) -> PyResult<(Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>)> {
         match indent {
-            None => Ok((sep, None)),
+            None => Ok((None, None)),
             Some(outer) => {
                 let inner = outer.concat(self.this.indent.get(self.py).as_borrowed())?;
-                let sep = sep.as_borrowed().concat(inner.as_borrowed())?;
+                let sep = self.this.item_separator.get(self.py).as_borrowed().concat(inner.as_borrowed())?;
                 self.push_str(inner.as_borrowed())?;
-                Ok((sep, Some(inner)))
+                Ok((Some(sep), Some(inner)))
             }
+        }
+    }
+
+    /// The item separator (with the indentation when indenting).
+    fn push_item_sep(&mut self, sep: &Option<Bound<'py, PyAny>>) -> PyResult<()> {
+        match sep {
+            Some(s) => self.push_str(s.as_borrowed()),
+            None => self.buf.extend_text(self.item_sep.text()).map_err(|_| MemoryError::raise_empty(self.py)),
         }
     }
 
@@ -901,7 +957,7 @@ impl<'py> Output<'_, 'py> {
         self.encode(first.as_borrowed(), inner.as_ref().map(|n| n.as_borrowed()))?;
         let mut i = 1;
         while let Some(next) = item(i) {
-            self.push_str(sep.as_borrowed())?;
+            self.push_item_sep(&sep)?;
             self.encode(next.as_borrowed(), inner.as_ref().map(|n| n.as_borrowed()))?;
             i += 1;
         }
@@ -945,16 +1001,17 @@ impl<'py> Output<'_, 'py> {
                 items
             }
         };
-        let key_sep = self.this.key_separator.get(py);
         let mut first = true;
         for (key, value) in &items {
             let (key, value) = (key.as_borrowed(), value.as_borrowed());
             let key_text: Bound<'py, PyAny> = if key.downcast::<PyStr>().is_some() {
                 Borrowed::to_owned(key)
             } else if key.downcast::<PyFloat>().is_some() {
-                let mut tmp = Output { py, this: self.this, buf: StrBuf::new(), markers: self.markers.clone_ref() };
-                tmp.push_float(key)?;
-                text_str(py, tmp.buf.text())?.into_any()
+                let start = self.buf.len();
+                self.push_float(key)?;
+                let text = text_str(py, self.buf.text().slice_from(start))?.into_any();
+                self.buf.truncate(start);
+                text
             } else if key.is_true() {
                 PyStr::new(py, "true")?.into_any()
             } else if key.is_false() {
@@ -970,14 +1027,14 @@ impl<'py> Output<'_, 'py> {
                 return Err(TypeError::raise(py, &format!("keys must be str, int, float, bool or None, not {tp}")));
             };
             if !first {
-                self.push_str(sep.as_borrowed())?;
+                self.push_item_sep(&sep)?;
             }
             first = false;
             let Some(key_str) = key_text.as_borrowed().downcast::<PyStr>() else {
                 return Err(SystemError::raise(py, "key text is not a str"));
             };
             self.push_string(key_str)?;
-            self.push_str(key_sep.as_borrowed())?;
+            self.buf.extend_text(self.key_sep.text()).map_err(|_| MemoryError::raise_empty(py))?;
             self.encode(value, inner.as_ref().map(|n| n.as_borrowed()))?;
         }
         self.unmark(id)?;

@@ -158,6 +158,15 @@ impl<'a> Text<'a> {
         T::text(units)
     }
 
+    /// The characters from `start` on.
+    pub fn slice_from(&self, start: usize) -> Text<'a> {
+        match *self {
+            Text::Ucs1(s) => Text::Ucs1(&s[start..]),
+            Text::Ucs2(s) => Text::Ucs2(&s[start..]),
+            Text::Ucs4(s) => Text::Ucs4(&s[start..]),
+        }
+    }
+
     /// The width.
     pub fn kind(&self) -> Kind {
         match self {
