@@ -743,6 +743,10 @@ struct Output<'e, 'py> {
     key_sep: StrBuf,
 }
 
+/// With 3.13's indentation: the item separator followed by the inner
+/// indentation, and the inner indentation (both `None` without indent).
+type Indentation<'py> = (Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>);
+
 /// The circular reference check (C's `markers` dict of ids). Given an empty
 /// dict, as `json` always does, the ids are kept in a Rust set instead: the
 /// dict ends empty either way, and nothing else reads it during the call.
@@ -918,7 +922,7 @@ impl<'py> Output<'_, 'py> {
     fn indentation(
         &mut self,
         indent: Option<Borrowed<'_, 'py, PyAny>>,
-    ) -> PyResult<(Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>)> {
+    ) -> PyResult<Indentation<'py>> {
         match indent {
             None => Ok((None, None)),
             Some(outer) => {
