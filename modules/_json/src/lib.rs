@@ -919,10 +919,7 @@ impl<'py> Output<'_, 'py> {
 
     /// The separator between items and the indentation of a container's
     /// contents (3.13's indent), and the closing indentation.
-    fn indentation(
-        &mut self,
-        indent: Option<Borrowed<'_, 'py, PyAny>>,
-    ) -> PyResult<Indentation<'py>> {
+    fn indentation(&mut self, indent: Option<Borrowed<'_, 'py, PyAny>>) -> PyResult<Indentation<'py>> {
         match indent {
             None => Ok((None, None)),
             Some(outer) => {
