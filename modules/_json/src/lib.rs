@@ -75,13 +75,22 @@ fn scan_error(py: Python<'_>, e: ScanError, s: Borrowed<'_, '_, PyStr>) -> Raise
     }
 }
 
-/// `json.decoder.JSONDecodeError(msg, s, pos)`, raised (C's `raise_errmsg`,
-/// which imports `json.decoder` for it).
+/// `json.decoder.JSONDecodeError(msg, s, pos)`, raised (C's `raise_errmsg`:
+/// 3.12+ imports `json.decoder`; 3.11 takes it from `sys.modules` and, when
+/// it is not there, returns without an exception, which CPython reports as
+/// a `SystemError`).
 #[cold]
 fn decode_error(py: Python<'_>, msg: &str, s: Borrowed<'_, '_, PyStr>, pos: isize) -> Raised {
     let raise = || -> PyResult<Raised> {
-        let decoder = PyModule::import(py, c"json.decoder")?;
-        let cls = decoder.as_borrowed().as_any().getattr(c"JSONDecodeError")?;
+        let decoder = if PY_MINOR_VERSION >= 12 {
+            PyModule::import(py, c"json.decoder")?.into_any()
+        } else {
+            match PyModule::imported(py, c"json.decoder")? {
+                Some(m) => m,
+                None => return Ok(Raised::without_exception(py)),
+            }
+        };
+        let cls = decoder.as_borrowed().getattr(c"JSONDecodeError")?;
         let msg = PyStr::new(py, msg)?.into_any();
         let pos = PyInt::from_isize(py, pos)?.into_any();
         let exc = cls.as_borrowed().call(&[msg.as_borrowed(), s.as_any(), pos.as_borrowed()], None)?;
@@ -344,26 +353,60 @@ struct Scan<'s, 'py> {
     memo: std::cell::RefCell<KeyMemo<'py>>,
 }
 
-/// The keys of one scan by their characters (code points).
+/// The keys of one scan by their characters: latin-1 keys (the usual) by
+/// their bytes, others by their code points, so equal keys always meet.
 struct KeyMemo<'py> {
-    keys: std::collections::HashMap<Box<[u32]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
+    narrow: std::collections::HashMap<Box<[u8]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
+    wide: std::collections::HashMap<Box<[u32]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
     scratch: Vec<u32>,
+    scratch_narrow: Vec<u8>,
 }
 
 impl<'py> KeyMemo<'py> {
+    fn new() -> Self {
+        KeyMemo {
+            narrow: Default::default(),
+            wide: Default::default(),
+            scratch: Vec::new(),
+            scratch_narrow: Vec::new(),
+        }
+    }
+
     /// The `str` of `text`, the same object for the same characters.
     fn key(&mut self, py: Python<'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
+        let narrow: Option<&[u8]> = match text {
+            Text::Ucs1(s) => Some(s),
+            Text::Ucs2(s) if s.iter().all(|&c| c < 256) => {
+                self.scratch_narrow.clear();
+                self.scratch_narrow.extend(s.iter().map(|&c| c as u8));
+                Some(&self.scratch_narrow)
+            }
+            Text::Ucs4(s) if s.iter().all(|&c| c < 256) => {
+                self.scratch_narrow.clear();
+                self.scratch_narrow.extend(s.iter().map(|&c| c as u8));
+                Some(&self.scratch_narrow)
+            }
+            _ => None,
+        };
+        if let Some(bytes) = narrow {
+            if let Some(k) = self.narrow.get(bytes) {
+                return Ok(k.clone_ref());
+            }
+            let key = text_str(py, text)?.into_any();
+            self.narrow.insert(bytes.into(), key.clone_ref());
+            return Ok(key);
+        }
         self.scratch.clear();
         match text {
             Text::Ucs1(s) => self.scratch.extend(s.iter().map(|&c| u32::from(c))),
             Text::Ucs2(s) => self.scratch.extend(s.iter().map(|&c| u32::from(c))),
             Text::Ucs4(s) => self.scratch.extend_from_slice(s),
         }
-        if let Some(k) = self.keys.get(&self.scratch[..]) {
+        if let Some(k) = self.wide.get(&self.scratch[..]) {
             return Ok(k.clone_ref());
         }
         let key = text_str(py, text)?.into_any();
-        self.keys.insert(self.scratch.clone().into_boxed_slice(), key.clone_ref());
+        self.wide.insert(self.scratch.clone().into_boxed_slice(), key.clone_ref());
         Ok(key)
     }
 }
@@ -376,9 +419,13 @@ struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes(c.try_into().unwrap_or_default()));
         }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.write_u64(u64::from_le_bytes(last));
     }
 
     fn write_u32(&mut self, v: u32) {
@@ -416,7 +463,7 @@ impl<'s, 'py> Scan<'s, 'py> {
             pairs_hook: scanner.object_pairs_hook.get(py),
             float_default: parse_float.as_ptr() == PyType::float_type(py).as_ptr(),
             int_default: parse_int.as_ptr() == PyType::int_type(py).as_ptr(),
-            memo: std::cell::RefCell::new(KeyMemo { keys: Default::default(), scratch: Vec::new() }),
+            memo: std::cell::RefCell::new(KeyMemo::new()),
         })
     }
 

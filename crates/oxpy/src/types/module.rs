@@ -21,6 +21,22 @@ impl PyModule {
     }
 }
 
+impl PyModule {
+    /// `sys.modules.get(name)` (`PyImport_GetModule`: no import).
+    pub fn imported<'py>(py: crate::Python<'py>, name: &std::ffi::CStr) -> PyResult<Option<Bound<'py, PyAny>>> {
+        // SAFETY: attached; the name str is a new reference released here;
+        // the result is a new reference, or null with or without an error.
+        unsafe {
+            let name = Bound::<PyAny>::from_owned_ptr_or_err(py, ffi::PyUnicode_FromString(name.as_ptr()))?;
+            let m = ffi::PyImport_GetModule(name.as_ptr());
+            if m.is_null() {
+                return if crate::Raised::is_set(py) { Err(crate::Raised::already_set()) } else { Ok(None) };
+            }
+            Ok(Bound::from_owned_ptr_or_none(py, m))
+        }
+    }
+}
+
 impl<'a, 'py> Borrowed<'a, 'py, PyModule> {
     /// Sets a module attribute (`PyModule_AddObjectRef`).
     pub fn add(self, name: &CStr, value: &Bound<'py, PyAny>) -> PyResult<()> {
