@@ -479,6 +479,44 @@ pub fn parse_optional_objects<'a, 'py, const N: usize>(
     Ok(std::array::from_fn(|i| all[i]))
 }
 
+/// `PyArg_ParseTuple(args, format, ...)` for a `format` of `O` units only
+/// (see [`parse_objects`]; no keywords, and its own count messages: "f()
+/// takes at least 2 arguments (1 given)").
+pub fn parse_tuple_objects<'a, 'py>(
+    py: Python<'py>,
+    args: Borrowed<'a, 'py, crate::types::PyTuple>,
+    format: &std::ffi::CStr,
+) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; 9]> {
+    let units = format.to_bytes().iter().take_while(|&&c| c != b':').filter(|&&c| c == b'O').count();
+    assert!(units <= 9, "at most 9 O units");
+    let mut out: [*mut ffi::PyObject; 9] = [std::ptr::null_mut(); 9];
+    let [o0, o1, o2, o3, o4, o5, o6, o7, o8] = &mut out;
+    // Attached; `args` is a tuple; CPython writes one borrowed reference (or
+    // nothing) through each of the first `units` pointers and ignores the
+    // others (extra variadic arguments are harmless).
+    // SAFETY: as said above; the references borrow from args ('a).
+    let ok = unsafe {
+        ffi::PyArg_ParseTuple(
+            args.as_ptr(),
+            format.as_ptr(),
+            o0 as *mut *mut ffi::PyObject,
+            o1 as *mut *mut ffi::PyObject,
+            o2 as *mut *mut ffi::PyObject,
+            o3 as *mut *mut ffi::PyObject,
+            o4 as *mut *mut ffi::PyObject,
+            o5 as *mut *mut ffi::PyObject,
+            o6 as *mut *mut ffi::PyObject,
+            o7 as *mut *mut ffi::PyObject,
+            o8 as *mut *mut ffi::PyObject,
+        )
+    };
+    if ok == 0 {
+        return Err(Raised::already_set());
+    }
+    // SAFETY: non-null entries are borrowed references alive for 'a.
+    Ok(std::array::from_fn(|i| unsafe { std::ptr::NonNull::new(out[i]).map(|p| Borrowed::from_ptr(py, p)) }))
+}
+
 /// `PyArg_ParseTupleAndKeywords(args, kwargs, format, names, ...)` for a
 /// `format` of `O` units only (at most 9, with `|` and `:name` as CPython
 /// reads them; `names` one per unit): the objects in order (`None` for

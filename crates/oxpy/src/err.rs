@@ -64,6 +64,21 @@ impl Raised {
         unsafe { ffi::PyErr_ExceptionMatches(ty.as_ptr()) != 0 }
     }
 
+    /// Runs `f` with the pending exception put aside (`PyErr_Fetch`), then
+    /// sets it again (`PyErr_Restore`): for cleanup that calls the C API
+    /// after a failure, as C code does between the two.
+    pub fn while_set_aside<R>(self, py: Python<'_>, f: impl FnOnce() -> R) -> (Self, R) {
+        let (mut t, mut v, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: attached (token); the fetched references are handed back
+        // to PyErr_Restore, which takes them over.
+        unsafe { ffi::PyErr_Fetch(&mut t, &mut v, &mut tb) };
+        let r = f();
+        // SAFETY: as said above; anything `f` left pending is replaced.
+        unsafe { ffi::PyErr_Restore(t, v, tb) };
+        let _ = py;
+        (self, r)
+    }
+
     /// Clears the pending exception (C's `PyErr_Clear` after a failure it
     /// ignores).
     pub fn discard(self, _py: Python<'_>) {

@@ -7,7 +7,7 @@
 
 use std::ffi::CStr;
 
-use oxpy::args::{getargs_int_value, parse_objects};
+use oxpy::args::{getargs_int_value, parse_objects, parse_tuple_objects};
 use oxpy::class::{BoolMember, CallObject, ClassType, NewObject, ObjectMember};
 use oxpy::err::exceptions::{MemoryError, StopIteration, SystemError, TypeError, ValueError};
 use oxpy::function::{IntoPyObject, MethodDef, VarargsFunction};
@@ -144,11 +144,13 @@ impl VarargsFunction for scanstring {
         args: Borrowed<'a, 'py, PyTuple>,
         _kwargs: Option<Borrowed<'a, 'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let [s, end, strict, ..] = parse_objects(py, args, None, c"OO|O:scanstring", &[c"", c"", c""])?;
+        let [s, end, strict, ..] = parse_tuple_objects(py, args, c"OO|O:scanstring")?;
         let (Some(s), Some(end)) = (s, end) else { return Err(SystemError::raise(py, "missing argument")) };
-        // getargs' order: `n` then `i`, then C's own string check.
+        // getargs' order: `n` then `strict` (`i` on 3.11, `p` since), then
+        // C's own string check.
         let end = end.index_as_ssize()?;
         let strict = match strict {
+            Some(v) if PY_MINOR_VERSION >= 12 => v.is_truthy()?,
             Some(v) => getargs_int_value(v)? != 0,
             None => true,
         };
@@ -235,7 +237,13 @@ pub struct Scanner {
     parse_float: ObjectMember,
     parse_int: ObjectMember,
     parse_constant: ObjectMember,
+    /// Before 3.13, C's scanner keeps its key memo dict (empty between
+    /// calls): kept here too, so the object's size and GC referents are C's
+    /// (the memo itself is per call, see `KeyMemo`).
+    memo: [ObjectMember; MEMO_FIELDS],
 }
+
+const MEMO_FIELDS: usize = if PY_MINOR_VERSION >= 13 { 0 } else { 1 };
 
 oxpy::class! {
     type: Scanner,
@@ -267,7 +275,7 @@ impl Scanner {
     }
 
     fn traverse_members(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
-        self.members().into_iter().try_for_each(|m| m.traverse(visit))
+        self.members().into_iter().chain(&self.memo).try_for_each(|m| m.traverse(visit))
     }
 
     fn clear_members(&self, py: Python<'_>) {
@@ -296,7 +304,15 @@ impl NewObject for ScannerNew {
         let Some(ctx) = ctx else { return Err(SystemError::raise(py, "missing context")) };
         let strict = ctx.getattr(c"strict")?.as_borrowed().is_truthy()?;
         let get = |name: &CStr| ctx.getattr(name).map(ObjectMember::new);
+        let mut memo = Vec::with_capacity(MEMO_FIELDS);
+        for _ in 0..MEMO_FIELDS {
+            memo.push(ObjectMember::new(PyDict::new(py)?.into_any()));
+        }
+        let Ok(memo) = <[ObjectMember; MEMO_FIELDS]>::try_from(memo) else {
+            return Err(SystemError::raise(py, "memo"));
+        };
         let scanner = Scanner {
+            memo,
             strict: BoolMember::new(strict),
             object_hook: get(c"object_hook")?,
             object_pairs_hook: get(c"object_pairs_hook")?,
@@ -589,8 +605,28 @@ pub struct Encoder {
     skipkeys: BoolMember,
     allow_nan: bool,
     /// How strings are escaped: C's `fast_encode` when `encoder` is one of
-    /// this module's escapers (`Some(ascii)`), else a call of `encoder`.
-    fast: Option<bool>,
+    /// this module's escapers, else a call of `encoder` (a function pointer,
+    /// as C's, which gives the object C's size).
+    fast: Option<FastEncode>,
+}
+
+/// Appends a string's escaped JSON form to the output.
+type FastEncode = fn(&mut StrBuf, StrData<'_>) -> Result<(), jc::NoMemory>;
+
+fn fast_encode_ascii(buf: &mut StrBuf, s: StrData<'_>) -> Result<(), jc::NoMemory> {
+    match s {
+        StrData::Ucs1(u) => buf.push_escaped_ascii(u),
+        StrData::Ucs2(u) => buf.push_escaped_ascii(u),
+        StrData::Ucs4(u) => buf.push_escaped_ascii(u),
+    }
+}
+
+fn fast_encode(buf: &mut StrBuf, s: StrData<'_>) -> Result<(), jc::NoMemory> {
+    match s {
+        StrData::Ucs1(u) => buf.push_escaped(u),
+        StrData::Ucs2(u) => buf.push_escaped(u),
+        StrData::Ucs4(u) => buf.push_escaped(u),
+    }
 }
 
 oxpy::class! {
@@ -699,12 +735,12 @@ impl NewObject for EncoderNew {
             let tp = oxpy::err::c_truncate(markers.get_type().name(), 200).into_owned();
             return Err(TypeError::raise(py, &format!("make_encoder() argument 1 must be dict or None, not {tp}")));
         }
-        let fast = [(c"encode_basestring_ascii", true), (c"encode_basestring", false)].into_iter().find_map(
-            |(name, ascii)| {
-                let f = module.as_any().getattr(name).ok()?;
-                (f.as_ptr() == encoder.as_ptr()).then_some(ascii)
-            },
-        );
+        let escapers: [(&CStr, FastEncode); 2] =
+            [(c"encode_basestring_ascii", fast_encode_ascii), (c"encode_basestring", fast_encode)];
+        let fast = escapers.into_iter().find_map(|(name, f)| {
+            let escaper = module.as_any().getattr(name).ok()?;
+            (escaper.as_ptr() == encoder.as_ptr()).then_some(f)
+        });
         let payload = Encoder {
             markers: ObjectMember::new(markers.to_owned()),
             default: ObjectMember::new(default.to_owned()),
@@ -742,7 +778,7 @@ impl CallObject for EncoderCall {
         let markers = this.markers.get(py);
         let markers = match markers.as_borrowed().downcast::<PyDict>() {
             None => Markers::Off,
-            Some(d) if d.is_empty() => Markers::Set(Default::default()),
+            Some(d) if d.is_empty() => Markers::Set(Default::default(), Vec::new(), d.to_owned()),
             Some(d) => Markers::Dict(d.to_owned()),
         };
         let sep = |m: &ObjectMember| -> PyResult<StrBuf> {
@@ -756,14 +792,38 @@ impl CallObject for EncoderCall {
         let (item_sep, key_sep) = (sep(&this.item_separator)?, sep(&this.key_separator)?);
         let mut out = Output { py, this, buf: StrBuf::new(), markers, item_sep, key_sep };
         // 3.13 indents in C: the first newline and indentation.
-        let newline_indent = if PY_MINOR_VERSION >= 13 && !this.indent.get(py).as_borrowed().is_none() {
-            let level = PyInt::from_isize(py, level)?;
-            let spaces = this.indent.get(py).as_borrowed().multiply(level.as_borrowed().as_any())?;
-            Some(PyStr::new(py, "\n")?.as_borrowed().as_any().concat(spaces.as_borrowed())?)
+        let indent = this.indent.get(py);
+        let newline_indent = if PY_MINOR_VERSION >= 13 && !indent.as_borrowed().is_none() {
+            let newline = PyStr::new(py, "\n")?.into_any();
+            if level == 0 {
+                Some(newline)
+            } else {
+                // C appends with PyUnicode_AppendAndDel: a non-str repeat
+                // is its "bad argument to internal function".
+                let spaces = indent.as_borrowed().repeat(level)?;
+                Some(newline.as_borrowed().unicode_append(spaces.as_borrowed())?)
+            }
         } else {
             None
         };
-        out.encode(obj, newline_indent.as_ref().map(|n| n.as_borrowed()))?;
+        if let Err(e) = out.encode(obj, newline_indent.as_ref().map(|n| n.as_borrowed())) {
+            // C leaves the containers open at the failure in the markers
+            // dict (it removes a mark only after its container encoded).
+            if let Markers::Set(_, open, dict) = &out.markers {
+                let (e, _) = e.while_set_aside(py, || {
+                    for obj in open {
+                        if let Ok(id) = obj.as_borrowed().id_int() {
+                            let _ = dict
+                                .as_borrowed()
+                                .set_item(id.as_borrowed(), obj.as_borrowed())
+                                .map_err(|e| e.discard(py));
+                        }
+                    }
+                });
+                return Err(e);
+            }
+            return Err(e);
+        }
         let text = text_str(py, out.buf.text())?.into_any();
         if PY_MINOR_VERSION >= 12 {
             Ok(PyTuple::build(py, 1, |o| {
@@ -800,7 +860,11 @@ type Indentation<'py> = (Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>);
 enum Markers<'py> {
     Off,
     Dict(Bound<'py, PyDict>),
-    Set(std::collections::HashSet<usize, std::hash::BuildHasherDefault<FxHasher>>),
+    Set(
+        std::collections::HashSet<usize, std::hash::BuildHasherDefault<FxHasher>>,
+        Vec<Bound<'py, PyAny>>,
+        Bound<'py, PyDict>,
+    ),
 }
 
 /// A marked container, unmarked when its encoding ends.
@@ -826,12 +890,9 @@ impl<'py> Output<'_, 'py> {
     fn push_string(&mut self, s: Borrowed<'_, 'py, PyStr>) -> PyResult<()> {
         let py = self.py;
         match self.this.fast {
-            Some(ascii) => {
-                let r =
-                    with_units!(s, |u| if ascii { self.buf.push_escaped_ascii(u) } else { self.buf.push_escaped(u) });
-                r.map_err(|_| MemoryError::raise_empty(py))
-            }
+            Some(f) => f(&mut self.buf, s.data()?).map_err(|_| MemoryError::raise_empty(py)),
             None => {
+                self.materialize()?;
                 let encoded = self.this.encoder.get(py).as_borrowed().call1(s.as_any())?;
                 if encoded.as_borrowed().downcast::<PyStr>().is_none() {
                     let tp = oxpy::err::c_truncate(encoded.as_borrowed().get_type().name(), 80).into_owned();
@@ -892,16 +953,32 @@ impl<'py> Output<'_, 'py> {
         self.push_str(repr.as_borrowed().as_any())
     }
 
+    /// Before Python code runs (which could read or change the markers dict,
+    /// e.g. a `default` hook), the marks kept in Rust move to the dict, and
+    /// the rest of the call uses the dict, as C does.
+    fn materialize(&mut self) -> PyResult<()> {
+        if let Markers::Set(_, open, dict) = &self.markers {
+            let dict = dict.clone_ref();
+            for obj in open {
+                let id = obj.as_borrowed().id_int()?;
+                dict.as_borrowed().set_item(id.as_borrowed(), obj.as_borrowed())?;
+            }
+            self.markers = Markers::Dict(dict);
+        }
+        Ok(())
+    }
+
     /// `markers[id(obj)] = obj`, C's circular reference check; what to
     /// unmark after.
     fn mark(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Mark<'py>> {
         match &mut self.markers {
             Markers::Off => Ok(Mark::None),
-            Markers::Set(set) => {
+            Markers::Set(set, open, _) => {
                 let address = obj.as_ptr() as usize;
                 if !set.insert(address) {
                     return Err(ValueError::raise(self.py, "Circular reference detected"));
                 }
+                open.push(obj.to_owned());
                 Ok(Mark::Address(address))
             }
             Markers::Dict(markers) => {
@@ -917,11 +994,17 @@ impl<'py> Output<'_, 'py> {
 
     fn unmark(&mut self, mark: Mark<'py>) -> PyResult<()> {
         match (mark, &mut self.markers) {
-            (Mark::Address(a), Markers::Set(set)) => {
+            (Mark::Address(a), Markers::Set(set, open, _)) => {
                 set.remove(&a);
+                open.pop();
                 Ok(())
             }
             (Mark::Id(id), Markers::Dict(markers)) => markers.as_borrowed().del_item(id.as_borrowed()),
+            // Marked in Rust, then moved to the dict: removed from the dict.
+            (Mark::Address(a), Markers::Dict(markers)) => {
+                let id = PyInt::from_u64(self.py, a as u64)?;
+                markers.as_borrowed().del_item(id.as_borrowed().as_any())
+            }
             _ => Ok(()),
         }
     }
@@ -956,6 +1039,7 @@ impl<'py> Output<'_, 'py> {
             return self.encode_dict(obj, indent);
         }
         let id = self.mark(obj)?;
+        self.materialize()?;
         let replacement = self.this.default.get(py).as_borrowed().call1(obj)?;
         {
             let _level = py.enter_recursive_call(c" while encoding a JSON object")?;
@@ -990,6 +1074,9 @@ impl<'py> Output<'_, 'py> {
     /// iterated into a list first; a list is read by index, as it may change
     /// while its items are encoded).
     fn encode_list(&mut self, seq: Borrowed<'_, 'py, PyAny>, indent: Option<Borrowed<'_, 'py, PyAny>>) -> PyResult<()> {
+        if !PyList::is_exact(seq) && !PyTuple::is_exact(seq) {
+            self.materialize()?; // iterating runs the sequence's own code
+        }
         let items = seq.sequence_fast(c"_iterencode_list needs a sequence")?;
         let items = items.as_borrowed();
         let item = |i: usize| -> Option<Bound<'py, PyAny>> {
@@ -1031,9 +1118,24 @@ impl<'py> Output<'_, 'py> {
         let (sep, inner) = self.indentation(indent)?;
         // C lists the items (PyMapping_Items) and sorts that list; an exact
         // dict's items are taken the same way without the list of tuples.
+        // 3.12+ walks an exact dict as it is (changes made while its values
+        // are encoded show), 3.11 a snapshot.
+        let live = PY_MINOR_VERSION >= 12 && !self.this.sort_keys.get() && PyDict::is_exact(dict);
         let items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = match dict.downcast::<PyDict>() {
-            Some(d) if !self.this.sort_keys.get() && oxpy::types::PyDict::is_exact(dict) => d.items_snapshot(),
+            _ if live => Vec::new(),
+            Some(d) if !self.this.sort_keys.get() && PyDict::is_exact(dict) => d.items_snapshot(),
             _ => {
+                // items() of a dict subclass runs Python code, and sorting
+                // does unless the keys are exact strs (or ints or floats).
+                let plain =
+                    |k: Borrowed<'_, 'py, PyAny>| PyStr::is_exact(k) || PyInt::is_exact(k) || PyFloat::is_exact(k);
+                if !PyDict::is_exact(dict)
+                    || !dict
+                        .downcast::<PyDict>()
+                        .is_some_and(|d| d.items_snapshot().iter().all(|(k, _)| plain(k.as_borrowed())))
+                {
+                    self.materialize()?;
+                }
                 let list = dict.mapping_items()?;
                 if self.this.sort_keys.get() {
                     list.as_borrowed().sort()?;
@@ -1050,7 +1152,20 @@ impl<'py> Output<'_, 'py> {
             }
         };
         let mut first = true;
-        for (key, value) in &items {
+        let (mut pos, mut next) = (0, 0);
+        loop {
+            let (key, value) = if live {
+                match dict.downcast::<PyDict>().and_then(|d| d.next_item(&mut pos)) {
+                    Some(item) => item,
+                    None => break,
+                }
+            } else {
+                match items.get(next) {
+                    Some((k, v)) => (k.clone_ref(), v.clone_ref()),
+                    None => break,
+                }
+            };
+            next += 1;
             let (key, value) = (key.as_borrowed(), value.as_borrowed());
             let key_text: Bound<'py, PyAny> = if key.downcast::<PyStr>().is_some() {
                 Borrowed::to_owned(key)

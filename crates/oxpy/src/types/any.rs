@@ -197,12 +197,32 @@ impl<'py> Borrowed<'_, 'py, PyAny> {
         unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyUnicode_Concat(self.as_ptr(), other.as_ptr())) }
     }
 
+    /// `PyUnicode_Append(self, other)` on a new reference to `self` (its
+    /// `SystemError` "bad argument to internal function" for non-str).
+    pub fn unicode_append(self, other: Borrowed<'_, 'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: attached, live objects; PyUnicode_Append takes the new
+        // reference we pass and leaves a new reference or null (with an
+        // error) in its place.
+        unsafe {
+            let mut left = self.to_owned().into_ptr();
+            ffi::PyUnicode_Append(&mut left, other.as_ptr());
+            Bound::from_owned_ptr_or_err(self.py(), left)
+        }
+    }
+
     /// `PySequence_Fast(obj, msg)`: an exact list or tuple as itself, any
     /// other iterable as a new list (`TypeError(msg)` if not iterable).
     pub fn sequence_fast(self, msg: &CStr) -> PyResult<Bound<'py, PyAny>> {
         // SAFETY: attached, live object, nul-terminated message; new
         // reference or null.
         unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PySequence_Fast(self.as_ptr(), msg.as_ptr())) }
+    }
+
+    /// `self * count` for a sequence (`PySequence_Repeat`: "'int' object
+    /// can't be repeated" otherwise).
+    pub fn repeat(self, count: isize) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: attached, live object; new reference or null.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PySequence_Repeat(self.as_ptr(), count)) }
     }
 
     /// `self * other` (`PyNumber_Multiply`).

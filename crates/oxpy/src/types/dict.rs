@@ -94,6 +94,21 @@ impl<'py> Borrowed<'_, 'py, PyDict> {
         }
     }
 
+    /// The item after position `pos` (`PyDict_Next`, which tolerates a dict
+    /// changed between calls), advancing `pos`; `None` at the end.
+    pub fn next_item(self, pos: &mut isize) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let (mut key, mut value) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: attached, live dict; borrowed references, increfed at once.
+        unsafe {
+            if ffi::PyDict_Next(self.as_ptr(), pos, &mut key, &mut value) == 0 {
+                return None;
+            }
+            ffi::Py_INCREF(key);
+            ffi::Py_INCREF(value);
+            Some((Bound::from_owned_ptr_or_none(self.py(), key)?, Bound::from_owned_ptr_or_none(self.py(), value)?))
+        }
+    }
+
     /// The items, as (key, value) references taken now (a snapshot, as
     /// `d.items()` copied to a list, without the tuples).
     pub fn items_snapshot(self) -> Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {

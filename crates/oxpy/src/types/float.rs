@@ -11,6 +11,13 @@ marker! {
 }
 
 impl PyFloat {
+    /// Whether `obj` is exactly a float (`PyFloat_CheckExact`).
+    #[inline]
+    pub fn is_exact(obj: Borrowed<'_, '_, PyAny>) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyFloat_CheckExact(obj.as_ptr()) != 0 }
+    }
+
     /// A new float.
     #[inline]
     pub fn new(py: Python<'_>, v: f64) -> PyResult<Bound<'_, PyFloat>> {

@@ -9,6 +9,13 @@ marker! {
 }
 
 impl PyList {
+    /// Whether `obj` is exactly a list (`PyList_CheckExact`).
+    #[inline]
+    pub fn is_exact(obj: Borrowed<'_, '_, PyAny>) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyList_CheckExact(obj.as_ptr()) != 0 }
+    }
+
     /// A new empty list.
     pub fn new(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
         // SAFETY: attached; new reference or null with an error.

@@ -22,6 +22,13 @@ impl PyStr {
 }
 
 impl PyStr {
+    /// Whether `obj` is exactly a str (`PyUnicode_CheckExact`).
+    #[inline]
+    pub fn is_exact(obj: Borrowed<'_, '_, crate::types::PyAny>) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyUnicode_CheckExact(obj.as_ptr()) != 0 }
+    }
+
     /// An interned `str` (`PyUnicode_InternFromString`), for names looked
     /// up often.
     pub fn interned<'py>(py: Python<'py>, s: &std::ffi::CStr) -> PyResult<Bound<'py, PyStr>> {

@@ -61,6 +61,13 @@ impl<'py> TupleWriter<'py> {
 }
 
 impl PyTuple {
+    /// Whether `obj` is exactly a tuple (`PyTuple_CheckExact`).
+    #[inline]
+    pub fn is_exact(obj: Borrowed<'_, '_, PyAny>) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyTuple_CheckExact(obj.as_ptr()) != 0 }
+    }
+
     /// A tuple of `len` items pushed by `fill` in order; pushing more or
     /// fewer is a `SystemError` (a tuple must not keep NULL slots). A
     /// negative `len` gets `PyTuple_New`'s own `SystemError` (what C code
