@@ -20,6 +20,8 @@ use oxpy_json_core::{self as jc, CodeUnit, Event, ScanError, StrBuf, Text};
 pub struct State {
     scanner_type: Unbound<ClassType<Scanner>>,
     encoder_type: Unbound<ClassType<Encoder>>,
+    /// This module's escaper functions, which `make_encoder` recognises.
+    escapers: [(Unbound<PyAny>, FastEncode); 2],
     compat: jc::Compat,
 }
 
@@ -29,7 +31,13 @@ impl ModuleState for State {
         let encoder_type = PyType::from_class::<Encoder>(module)?;
         module.add(c"make_scanner", &scanner_type.clone_ref().into_any())?;
         module.add(c"make_encoder", &encoder_type.clone_ref().into_any())?;
+        let escaper = |name: &CStr| module.as_any().getattr(name).map(Bound::unbind);
+        let escapers = [
+            (escaper(c"encode_basestring_ascii")?, fast_encode_ascii as FastEncode),
+            (escaper(c"encode_basestring")?, fast_encode as FastEncode),
+        ];
         Ok(State {
+            escapers,
             scanner_type: scanner_type.unbind(),
             encoder_type: encoder_type.unbind(),
             compat: jc::Compat::for_version(PY_MINOR_VERSION, oxpy::py_micro_version()),
@@ -38,7 +46,8 @@ impl ModuleState for State {
 
     fn traverse(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
         visit.call(&self.scanner_type)?;
-        visit.call(&self.encoder_type)
+        visit.call(&self.encoder_type)?;
+        self.escapers.iter().try_for_each(|(f, _)| visit.call(f))
     }
 }
 
@@ -372,6 +381,7 @@ struct Scan<'s, 'py> {
 /// The keys of one scan by their characters: latin-1 keys (the usual) by
 /// their bytes, others by their code points, so equal keys always meet.
 struct KeyMemo<'py> {
+    few: Vec<(Box<[u8]>, Bound<'py, PyAny>)>,
     narrow: std::collections::HashMap<Box<[u8]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
     wide: std::collections::HashMap<Box<[u32]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
     scratch: Vec<u32>,
@@ -381,6 +391,7 @@ struct KeyMemo<'py> {
 impl<'py> KeyMemo<'py> {
     fn new() -> Self {
         KeyMemo {
+            few: Vec::new(),
             narrow: Default::default(),
             wide: Default::default(),
             scratch: Vec::new(),
@@ -405,6 +416,22 @@ impl<'py> KeyMemo<'py> {
             _ => None,
         };
         if let Some(bytes) = narrow {
+            // The first keys in a list (small documents), then a map.
+            if self.narrow.is_empty() {
+                if let Some((_, k)) = self.few.iter().find(|(b, _)| b[..] == *bytes) {
+                    return Ok(k.clone_ref());
+                }
+                let key = text_str(py, text)?.into_any();
+                if self.few.len() < 16 {
+                    self.few.push((bytes.into(), key.clone_ref()));
+                    return Ok(key);
+                }
+                for (b, k) in self.few.drain(..) {
+                    self.narrow.insert(b, k);
+                }
+                self.narrow.insert(bytes.into(), key.clone_ref());
+                return Ok(key);
+            }
             if let Some(k) = self.narrow.get(bytes) {
                 return Ok(k.clone_ref());
             }
@@ -735,12 +762,8 @@ impl NewObject for EncoderNew {
             let tp = oxpy::err::c_truncate(markers.get_type().name(), 200).into_owned();
             return Err(TypeError::raise(py, &format!("make_encoder() argument 1 must be dict or None, not {tp}")));
         }
-        let escapers: [(&CStr, FastEncode); 2] =
-            [(c"encode_basestring_ascii", fast_encode_ascii), (c"encode_basestring", fast_encode)];
-        let fast = escapers.into_iter().find_map(|(name, f)| {
-            let escaper = module.as_any().getattr(name).ok()?;
-            (escaper.as_ptr() == encoder.as_ptr()).then_some(f)
-        });
+        let fast =
+            module.state::<State>()?.escapers.iter().find(|(f, _)| f.as_ptr() == encoder.as_ptr()).map(|&(_, f)| f);
         let payload = Encoder {
             markers: ObjectMember::new(markers.to_owned()),
             default: ObjectMember::new(default.to_owned()),
