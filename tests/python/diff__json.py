@@ -1210,6 +1210,25 @@ def scanner_fixed(differ, rng):
         return sc('[{"key": 1, "re": 1}, {"key": 2}]', 0)
     compare(differ, "scanner", "scanner re-entered from object_hook", reenter)
 
+    def reenter_identity(side):
+        # which keys are one object (3.11/3.12: one memo dict per scanner,
+        # shared with re-entered calls and cleared when any call ends), and
+        # what the scanner's dicts hold while a hook runs
+        seen, views, holder = [], [], []
+
+        def hook(d):
+            seen.append(d)
+            views.append([sorted(r) for r in gc.get_referents(holder[0]) if type(r) is dict])
+            if "re" in d:
+                seen.append(holder[0]('{"k": 1, "j": 0}', 0)[0])
+            return d
+        sc = side.m.make_scanner(Ctx(object_hook=hook))
+        holder.append(sc)
+        sc('[{"k": 1, "j": 2}, {"re": 1, "k": 2}, {"k": 3, "j": 4}]', 0)
+        keys = [k for d in seen for k in d]
+        return [[a is b for b in keys] for a in keys], views
+    compare(differ, "scanner", "scanner re-entered: key identity and memo", reenter_identity)
+
     def pairs_mutate(side):
         seen = []
 

@@ -246,9 +246,8 @@ pub struct Scanner {
     parse_float: ObjectMember,
     parse_int: ObjectMember,
     parse_constant: ObjectMember,
-    /// Before 3.13, C's scanner keeps its key memo dict (empty between
-    /// calls): kept here too, so the object's size and GC referents are C's
-    /// (the memo itself is per call, see `KeyMemo`).
+    /// Before 3.13, C's scanner keeps its key memo dict, shared by calls
+    /// re-entered from hooks and cleared when any call ends (see `Memo`).
     memo: [ObjectMember; MEMO_FIELDS],
 }
 
@@ -352,7 +351,9 @@ impl CallObject for ScannerCall {
         let s = str_arg(py, s)?;
         let compat = module.state::<State>()?.compat;
         let scan = Scan::new(py, slf.get(), s)?;
-        let (value, end) = with_units!(s, |u| scan.run(u, idx, compat)?);
+        let result = with_units!(s, |u| scan.run(u, idx, compat));
+        scan.memo.borrow().finish();
+        let (value, end) = result?;
         let end = PyInt::from_isize(py, end as isize)?;
         Ok(PyTuple::build(py, 2, |out| {
             out.push(value);
@@ -373,9 +374,58 @@ struct Scan<'s, 'py> {
     /// The default float/int parsers are used (C compares with the types).
     float_default: bool,
     int_default: bool,
-    /// Keys seen in this call, shared (C's memo dict, keyed here by the
-    /// key's characters so that a repeated key costs no new `str`).
-    memo: std::cell::RefCell<KeyMemo<'py>>,
+    /// Keys seen in this call, shared.
+    memo: std::cell::RefCell<Memo<'py>>,
+}
+
+/// The key memo of a call. On 3.13 C's memo is per call: a `KeyMemo`. Before,
+/// it is the scanner's dict, shared by calls re-entered from hooks and
+/// cleared when any call ends; the keys stay in a `KeyMemo` until Python code
+/// could see the dict (a hook or parser is called), then move to the dict
+/// in their order, and later keys go through it (`PyDict_SetDefault`, as C).
+struct Memo<'py> {
+    fast: Option<KeyMemo<'py>>,
+    /// The scanner's dict (before 3.13).
+    dict: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> Memo<'py> {
+    fn new(py: Python<'py>, scanner: &Scanner) -> Self {
+        let dict = scanner.memo.first().map(|m| m.get(py));
+        // Re-entered: the outer call's keys are in the dict already.
+        let shared = dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()).is_some_and(|d| !d.is_empty());
+        Memo { fast: (!shared).then(KeyMemo::new), dict }
+    }
+
+    /// The `str` of a key's text, the same object for the same characters.
+    fn key(&mut self, py: Python<'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(fast) = &mut self.fast {
+            return fast.key(py, text);
+        }
+        let key = text_str(py, text)?.into_any();
+        match self.dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()) {
+            Some(d) => d.setdefault(key.as_borrowed(), key.as_borrowed()),
+            None => Ok(key),
+        }
+    }
+
+    /// Before Python code runs: the keys so far move to the scanner's dict.
+    fn share(&mut self) -> PyResult<()> {
+        let Some(d) = self.dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()) else { return Ok(()) };
+        if let Some(fast) = self.fast.take() {
+            for k in &fast.order {
+                d.setdefault(k.as_borrowed(), k.as_borrowed())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The end of a call, returned or raised: C clears the scanner's dict.
+    fn finish(&self) {
+        if let Some(d) = self.dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()) {
+            d.clear();
+        }
+    }
 }
 
 /// The keys of one scan by their characters: latin-1 keys (the usual) by
@@ -386,6 +436,8 @@ struct KeyMemo<'py> {
     wide: std::collections::HashMap<Box<[u32]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
     scratch: Vec<u32>,
     scratch_narrow: Vec<u8>,
+    /// The keys in the order first seen (before 3.13, for `Memo::share`).
+    order: Vec<Bound<'py, PyAny>>,
 }
 
 impl<'py> KeyMemo<'py> {
@@ -396,6 +448,7 @@ impl<'py> KeyMemo<'py> {
             wide: Default::default(),
             scratch: Vec::new(),
             scratch_narrow: Vec::new(),
+            order: Vec::new(),
         }
     }
 
@@ -422,6 +475,7 @@ impl<'py> KeyMemo<'py> {
                     return Ok(k.clone_ref());
                 }
                 let key = text_str(py, text)?.into_any();
+                remember(&mut self.order, &key);
                 if self.few.len() < 16 {
                     self.few.push((bytes.into(), key.clone_ref()));
                     return Ok(key);
@@ -436,6 +490,7 @@ impl<'py> KeyMemo<'py> {
                 return Ok(k.clone_ref());
             }
             let key = text_str(py, text)?.into_any();
+            remember(&mut self.order, &key);
             self.narrow.insert(bytes.into(), key.clone_ref());
             return Ok(key);
         }
@@ -449,8 +504,16 @@ impl<'py> KeyMemo<'py> {
             return Ok(k.clone_ref());
         }
         let key = text_str(py, text)?.into_any();
+        remember(&mut self.order, &key);
         self.wide.insert(self.scratch.clone().into_boxed_slice(), key.clone_ref());
         Ok(key)
+    }
+}
+
+/// A new key's `str`, kept in order where `Memo::share` may need it.
+fn remember<'py>(order: &mut Vec<Bound<'py, PyAny>>, key: &Bound<'py, PyAny>) {
+    if PY_MINOR_VERSION < 13 {
+        order.push(key.clone_ref());
     }
 }
 
@@ -506,7 +569,7 @@ impl<'s, 'py> Scan<'s, 'py> {
             pairs_hook: scanner.object_pairs_hook.get(py),
             float_default: parse_float.as_ptr() == PyType::float_type(py).as_ptr(),
             int_default: parse_int.as_ptr() == PyType::int_type(py).as_ptr(),
-            memo: std::cell::RefCell::new(KeyMemo::new()),
+            memo: std::cell::RefCell::new(Memo::new(py, scanner)),
         })
     }
 
@@ -541,6 +604,9 @@ impl<'s, 'py> Scan<'s, 'py> {
                     // The hooks run inside the object's recursion level, as
                     // in C; the level ends when the frame drops after.
                     Some(Frame::Object { target, pairs, _level, .. }) => {
+                        if pairs || !self.object_hook.as_borrowed().is_none() {
+                            self.memo.borrow_mut().share()?;
+                        }
                         if pairs {
                             self.pairs_hook.as_borrowed().call1(target.as_borrowed())?
                         } else if !self.object_hook.as_borrowed().is_none() {
@@ -561,6 +627,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                 Event::True => true.into_py_object(py)?,
                 Event::False => false.into_py_object(py)?,
                 Event::Constant(c) => {
+                    self.memo.borrow_mut().share()?;
                     let name = PyStr::interned(py, &std::ffi::CString::new(c.name()).unwrap_or_default())?;
                     self.scanner.parse_constant.get(py).as_borrowed().call1(name.as_borrowed().as_any())?
                 }
@@ -597,6 +664,7 @@ impl<'s, 'py> Scan<'s, 'py> {
     fn number<T: CodeUnit>(&self, n: &jc::Number<'_, T>) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         let custom = |parser: &ObjectMember| -> PyResult<Bound<'py, PyAny>> {
+            self.memo.borrow_mut().share()?;
             let text = text_str(py, Text::of(n.text()))?;
             parser.get(py).as_borrowed().call1(text.as_borrowed().as_any())
         };
