@@ -790,7 +790,9 @@ def random_tree(rng, depth=0, max_depth=4, exotic=True):
     if depth < max_depth and r < 0.2:
         d = {}
         for _ in range(rng.choice([0, 1, 2, 3, 6])):
-            key = rng.choice(KEY_POOL) if rng.random() < 0.5 else random_text(rng, rng.choice([1, 3]))
+            r2 = rng.random()
+            key = rng.choice(KEY_POOL) if r2 < 0.4 else random_text(rng, rng.choice([1, 3])) if r2 < 0.9 else \
+                random_scalar(rng, exotic=False)
             if exotic and rng.random() < 0.03:
                 key = rng.choice(BAD_KEYS)
             try:
@@ -980,6 +982,7 @@ DOCS_VALID = [
     '{"\U0001f600":"\u00e9","\u20ac":["\ud800"]}', '["\ud800", "\\ud800", "\\udc00\\ud800"]',
     "[1e1,1E1,1e+1,1e-1,-1e1,-1.5E-1]", "[true,false,null,NaN,Infinity,-Infinity]", '{"x":[1,{"y":[2,{"z":3}]}]}',
     '[1.7976931348623157e308,5e-324,2.2250738585072014e-308,9007199254740993]', '["a","a","a"]',
+    "[NaN, NaN, Infinity, Infinity, -Infinity, -Infinity, NaN]", '[{"ab": "ab"}, {"ab": "ab"}, "ab", {"": ""}]',
     '{"a":"a","b":"a"}', '{"k":{"k":{"k":"k"}}}', "[-0,-0.0,0.0,-1e-400]", '["\\/\\b\\f\\n\\r\\t\\"\\\\"]',
     "[" + ",".join(str(i) for i in range(1000)) + "]", '{"' + '":1,"'.join(f"k{i}" for i in range(500)) + '":1}',
     "1" * 4300, "-" + "1" * 4300, "1" * 4301, "0." + "1" * 5000, "1" * 5000 + ".5", "1" * 5000 + "e-4990",
@@ -1063,6 +1066,8 @@ def loads_fixed(differ, rng):
     for text in DOCS_VALID[:30]:
         loads_case(differ, text, "default", dict, "load")
         loads_case(differ, text, "default", dict, "bytes")
+        compare(differ, "json.loads (str subclass)", f"json.loads(ReprStr({text!r}))",
+                lambda s, text=text: s.json.loads(ReprStr(text)))
     for enc in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
         data = '{"\u00e9":["\U0001f600",1.5]}'.encode(enc)
         compare(differ, "json.loads (bytes)", f"json.loads({data!r})", lambda s, data=data: s.json.loads(data))
@@ -1589,10 +1594,10 @@ ENCODER_ARG_VALUES = {
                 repr, PerSide(lambda s: s.m.encode_basestring, "<its encode_basestring>"),
                 PerSide(lambda s: s.json.encoder.py_encode_basestring_ascii, "<py_encode_basestring_ascii>"),
                 PerSide(lambda s: s.json.encoder.py_encode_basestring, "<py_encode_basestring>")],
-    "indent": [None, "", " ", "  ", "\t", "\u00e9", "\n", StrSub("--"), 0, 2, -1, 2 ** 70, [], b" ", True, 1.5,
-               Index(2)],
-    "key_separator": [":", ": ", "", "\u00e9", StrSub("::"), 1, None, b":", ["x"]],
-    "item_separator": [",", ", ", "", "\U0001f600", StrSub(";"), 1, None, b",", (",",)],
+    "indent": [None, "", " ", "  ", "\t", "\u00e9", "\n", StrSub("--"), ReprStr("\U0001f600"), 0, 2, -1, 2 ** 70, [],
+               b" ", True, 1.5, Index(2)],
+    "key_separator": [":", ": ", "", "\u00e9", StrSub("::"), ReprStr(": "), 1, None, b":", ["x"]],
+    "item_separator": [",", ", ", "", "\U0001f600", StrSub(";"), ReprStr(",\n"), 1, None, b",", (",",)],
     "sort_keys": [True, False, 0, 1, 2, None, "", "x", [], [1], BoolRaise(), 2 ** 70],
     "skipkeys": [True, False, 0, 1, None, "x", BoolRaise()],
     "allow_nan": [True, False, 0, 1, None, "x", [], BoolRaise(), 2 ** 70],

@@ -471,7 +471,10 @@ pub fn parse_optional_objects<'a, 'py, const N: usize>(
     args: Borrowed<'a, 'py, crate::types::PyTuple>,
     kwargs: Option<Borrowed<'a, 'py, crate::types::PyDict>>,
     names: &[&'static std::ffi::CStr; N],
-) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; N]> {
+) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; N]>
+where
+    'py: 'a,
+{
     const FORMATS: [&std::ffi::CStr; 10] =
         [c"|", c"|O", c"|OO", c"|OOO", c"|OOOO", c"|OOOOO", c"|OOOOOO", c"|OOOOOOO", c"|OOOOOOOO", c"|OOOOOOOOO"];
     assert!(N <= 9, "at most 9 objects");
@@ -486,7 +489,13 @@ pub fn parse_tuple_objects<'a, 'py>(
     py: Python<'py>,
     args: Borrowed<'a, 'py, crate::types::PyTuple>,
     format: &std::ffi::CStr,
-) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; 9]> {
+) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; 9]>
+where
+    'py: 'a,
+{
+    if let Some(all) = all_by_position(args, format) {
+        return Ok(all);
+    }
     let units = format.to_bytes().iter().take_while(|&&c| c != b':').filter(|&&c| c == b'O').count();
     assert!(units <= 9, "at most 9 O units");
     let mut out: [*mut ffi::PyObject; 9] = [std::ptr::null_mut(); 9];
@@ -517,6 +526,30 @@ pub fn parse_tuple_objects<'a, 'py>(
     Ok(std::array::from_fn(|i| unsafe { std::ptr::NonNull::new(out[i]).map(|p| Borrowed::from_ptr(py, p)) }))
 }
 
+/// The objects when `format` is only `O` and `|` units (then `:name` or
+/// `;message`) and `args` gives every unit: what CPython's parsers hand
+/// over then, without a call (C's clinic has the same fast path).
+#[inline]
+fn all_by_position<'a, 'py>(
+    args: Borrowed<'a, 'py, crate::types::PyTuple>,
+    format: &std::ffi::CStr,
+) -> Option<[Option<Borrowed<'a, 'py, PyAny>>; 9]>
+where
+    'py: 'a,
+{
+    let mut units = 0;
+    for &c in format.to_bytes() {
+        match c {
+            b'O' => units += 1,
+            b'|' => {}
+            b':' | b';' => break,
+            _ => return None,
+        }
+    }
+    let positional = args.as_slice();
+    (positional.len() == units && units <= 9).then(|| std::array::from_fn(|i| positional.get(i).copied()))
+}
+
 /// `PyArg_ParseTupleAndKeywords(args, kwargs, format, names, ...)` for a
 /// `format` of `O` units only (at most 9, with `|` and `:name` as CPython
 /// reads them; `names` one per unit): the objects in order (`None` for
@@ -529,7 +562,15 @@ pub fn parse_objects<'a, 'py>(
     kwargs: Option<Borrowed<'a, 'py, crate::types::PyDict>>,
     format: &std::ffi::CStr,
     names: &[&'static std::ffi::CStr],
-) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; 9]> {
+) -> PyResult<[Option<Borrowed<'a, 'py, PyAny>>; 9]>
+where
+    'py: 'a,
+{
+    if kwargs.is_none_or(|k| k.is_empty())
+        && let Some(all) = all_by_position(args, format)
+    {
+        return Ok(all);
+    }
     let units = format.to_bytes().iter().take_while(|&&c| c != b':').filter(|&&c| c == b'O').count();
     assert!(units <= 9 && units == names.len(), "one name per O unit, at most 9");
     let mut kw: [*mut std::ffi::c_char; 10] = [std::ptr::null_mut(); 10];

@@ -70,6 +70,41 @@ fn text_str<'py>(py: Python<'py>, text: Text<'_>) -> PyResult<Bound<'py, PyStr>>
     )
 }
 
+/// The document being scanned, to make the `str` of a text in it.
+struct Input<'s, 'py> {
+    s: Borrowed<'s, 'py, PyStr>,
+    /// The document's characters when it is ASCII.
+    ascii: Option<&'s [u8]>,
+}
+
+impl<'s, 'py> Input<'s, 'py> {
+    /// The `str` of `text`: as C, a substring of an ASCII document is
+    /// copied without a scan for its widest character.
+    #[inline]
+    fn str_of(&self, text: Text<'_>) -> PyResult<Bound<'py, PyStr>> {
+        if let (Some(doc), Text::Ucs1(t)) = (self.ascii, text) {
+            // Where `t` lies in the document, if it does (not an unescaped copy).
+            let start = (t.as_ptr() as usize).wrapping_sub(doc.as_ptr() as usize);
+            if start <= doc.len() && t.len() <= doc.len() - start {
+                return self.s.substring(start, start + t.len());
+            }
+        }
+        text_str(self.s.py(), text)
+    }
+}
+
+/// The characters of `s` if it is a `str` (else none).
+fn str_chars<'s>(s: &'s Bound<'_, PyAny>) -> PyResult<Text<'s>> {
+    Ok(match s.as_borrowed().downcast::<PyStr>() {
+        Some(s) => match s.data()? {
+            StrData::Ucs1(u) => Text::Ucs1(u),
+            StrData::Ucs2(u) => Text::Ucs2(u),
+            StrData::Ucs4(u) => Text::Ucs4(u),
+        },
+        None => Text::Ucs1(&[]),
+    })
+}
+
 /// Raises what C raises for a scanning error on `s`.
 #[cold]
 fn scan_error(py: Python<'_>, e: ScanError, s: Borrowed<'_, '_, PyStr>) -> Raised {
@@ -368,7 +403,7 @@ impl CallObject for ScannerCall {
 struct Scan<'s, 'py> {
     py: Python<'py>,
     scanner: &'s Scanner,
-    s: Borrowed<'s, 'py, PyStr>,
+    input: Input<'s, 'py>,
     object_hook: Bound<'py, PyAny>,
     pairs_hook: Bound<'py, PyAny>,
     /// The default float/int parsers are used (C compares with the types).
@@ -398,11 +433,11 @@ impl<'py> Memo<'py> {
     }
 
     /// The `str` of a key's text, the same object for the same characters.
-    fn key(&mut self, py: Python<'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
+    fn key(&mut self, input: &Input<'_, 'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
         if let Some(fast) = &mut self.fast {
-            return fast.key(py, text);
+            return fast.key(input, text);
         }
-        let key = text_str(py, text)?.into_any();
+        let key = input.str_of(text)?.into_any();
         match self.dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()) {
             Some(d) => d.setdefault(key.as_borrowed(), key.as_borrowed()),
             None => Ok(key),
@@ -413,7 +448,7 @@ impl<'py> Memo<'py> {
     fn share(&mut self) -> PyResult<()> {
         let Some(d) = self.dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()) else { return Ok(()) };
         if let Some(fast) = self.fast.take() {
-            for k in &fast.order {
+            for (_, k) in &fast.keys {
                 d.setdefault(k.as_borrowed(), k.as_borrowed())?;
             }
         }
@@ -428,92 +463,118 @@ impl<'py> Memo<'py> {
     }
 }
 
-/// The keys of one scan by their characters: latin-1 keys (the usual) by
-/// their bytes, others by their code points, so equal keys always meet.
+/// The keys of one scan, found again by their characters (whatever the
+/// width of the text they come from) without allocating per key: the `str`s
+/// in first-seen order with their hashes, and past a few keys an
+/// open-addressing table of indices into them.
 struct KeyMemo<'py> {
-    few: Vec<(Box<[u8]>, Bound<'py, PyAny>)>,
-    narrow: std::collections::HashMap<Box<[u8]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
-    wide: std::collections::HashMap<Box<[u32]>, Bound<'py, PyAny>, std::hash::BuildHasherDefault<FxHasher>>,
-    scratch: Vec<u32>,
-    scratch_narrow: Vec<u8>,
-    /// The keys in the order first seen (before 3.13, for `Memo::share`).
-    order: Vec<Bound<'py, PyAny>>,
+    keys: Vec<(u64, Bound<'py, PyAny>)>,
+    /// `index + 1` into `keys` (0: free), a power of two long, at most half
+    /// full; empty while `keys` is short enough to scan.
+    table: Vec<u32>,
 }
+
+/// Keys scanned one by one before the table is built.
+const FEW_KEYS: usize = 8;
 
 impl<'py> KeyMemo<'py> {
     fn new() -> Self {
-        KeyMemo {
-            few: Vec::new(),
-            narrow: Default::default(),
-            wide: Default::default(),
-            scratch: Vec::new(),
-            scratch_narrow: Vec::new(),
-            order: Vec::new(),
-        }
+        KeyMemo { keys: Vec::new(), table: Vec::new() }
     }
 
     /// The `str` of `text`, the same object for the same characters.
-    fn key(&mut self, py: Python<'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
-        let narrow: Option<&[u8]> = match text {
-            Text::Ucs1(s) => Some(s),
-            Text::Ucs2(s) if s.iter().all(|&c| c < 256) => {
-                self.scratch_narrow.clear();
-                self.scratch_narrow.extend(s.iter().map(|&c| c as u8));
-                Some(&self.scratch_narrow)
-            }
-            Text::Ucs4(s) if s.iter().all(|&c| c < 256) => {
-                self.scratch_narrow.clear();
-                self.scratch_narrow.extend(s.iter().map(|&c| c as u8));
-                Some(&self.scratch_narrow)
-            }
-            _ => None,
-        };
-        if let Some(bytes) = narrow {
-            // The first keys in a list (small documents), then a map.
-            if self.narrow.is_empty() {
-                if let Some((_, k)) = self.few.iter().find(|(b, _)| b[..] == *bytes) {
+    fn key(&mut self, input: &Input<'_, 'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
+        let hash = text_hash(text);
+        if self.table.is_empty() {
+            for (h, k) in &self.keys {
+                if *h == hash && same_chars(text, k)? {
                     return Ok(k.clone_ref());
                 }
-                let key = text_str(py, text)?.into_any();
-                remember(&mut self.order, &key);
-                if self.few.len() < 16 {
-                    self.few.push((bytes.into(), key.clone_ref()));
-                    return Ok(key);
-                }
-                for (b, k) in self.few.drain(..) {
-                    self.narrow.insert(b, k);
-                }
-                self.narrow.insert(bytes.into(), key.clone_ref());
-                return Ok(key);
             }
-            if let Some(k) = self.narrow.get(bytes) {
-                return Ok(k.clone_ref());
+        } else {
+            let mask = self.table.len() - 1;
+            let mut i = hash as usize & mask;
+            while let Some(&slot) = self.table.get(i) {
+                let Some((h, k)) = (slot as usize).checked_sub(1).and_then(|j| self.keys.get(j)) else { break };
+                if *h == hash && same_chars(text, k)? {
+                    return Ok(k.clone_ref());
+                }
+                i = (i + 1) & mask;
             }
-            let key = text_str(py, text)?.into_any();
-            remember(&mut self.order, &key);
-            self.narrow.insert(bytes.into(), key.clone_ref());
-            return Ok(key);
         }
-        self.scratch.clear();
-        match text {
-            Text::Ucs1(s) => self.scratch.extend(s.iter().map(|&c| u32::from(c))),
-            Text::Ucs2(s) => self.scratch.extend(s.iter().map(|&c| u32::from(c))),
-            Text::Ucs4(s) => self.scratch.extend_from_slice(s),
+        let key = input.str_of(text)?.into_any();
+        if self.keys.is_empty() {
+            self.keys.reserve(2 * FEW_KEYS);
         }
-        if let Some(k) = self.wide.get(&self.scratch[..]) {
-            return Ok(k.clone_ref());
+        self.keys.push((hash, key.clone_ref()));
+        if self.keys.len() > FEW_KEYS {
+            if 2 * self.keys.len() > self.table.len() {
+                self.rebuild();
+            } else {
+                self.insert(self.keys.len() - 1);
+            }
         }
-        let key = text_str(py, text)?.into_any();
-        remember(&mut self.order, &key);
-        self.wide.insert(self.scratch.clone().into_boxed_slice(), key.clone_ref());
         Ok(key)
+    }
+
+    /// A table four times as long as `keys`, with every key.
+    fn rebuild(&mut self) {
+        self.table.clear();
+        self.table.resize((4 * self.keys.len()).next_power_of_two(), 0);
+        for j in 0..self.keys.len() {
+            self.insert(j);
+        }
+    }
+
+    fn insert(&mut self, j: usize) {
+        let mask = self.table.len() - 1;
+        let mut i = self.keys.get(j).map_or(0, |(h, _)| *h as usize) & mask;
+        while self.table.get(i).is_some_and(|&slot| slot != 0) {
+            i = (i + 1) & mask;
+        }
+        if let Some(slot) = self.table.get_mut(i) {
+            *slot = j as u32 + 1;
+        }
     }
 }
 
-/// A new key's `str`, kept in order where `Memo::share` may need it.
-fn remember<'py>(order: &mut Vec<Bound<'py, PyAny>>, key: &Bound<'py, PyAny>) {
-    if PY_MINOR_VERSION < 13 {
-        order.push(key.clone_ref());
+/// A hash of a text's code points (the same for any width).
+#[inline]
+fn text_hash(text: Text<'_>) -> u64 {
+    #[inline(always)]
+    fn fold(h: u64, c: u32) -> u64 {
+        (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+    }
+    match text {
+        Text::Ucs1(s) => s.iter().fold(s.len() as u64, |h, &c| fold(h, u32::from(c))),
+        Text::Ucs2(s) => s.iter().fold(s.len() as u64, |h, &c| fold(h, u32::from(c))),
+        Text::Ucs4(s) => s.iter().fold(s.len() as u64, |h, &c| fold(h, c)),
+    }
+}
+
+/// Whether `text` has the characters of the `str` `key`.
+#[inline]
+fn same_chars(text: Text<'_>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let Some(key) = key.as_borrowed().downcast::<PyStr>() else { return Ok(false) };
+    Ok(match (text, key.data()?) {
+        (Text::Ucs1(a), StrData::Ucs1(b)) => a == b,
+        (Text::Ucs2(a), StrData::Ucs2(b)) => a == b,
+        (Text::Ucs4(a), StrData::Ucs4(b)) => a == b,
+        (Text::Ucs1(a), b) => same_code_points(a, b),
+        (Text::Ucs2(a), b) => same_code_points(a, b),
+        (Text::Ucs4(a), b) => same_code_points(a, b),
+    })
+}
+
+/// Whether two texts of different widths have the same code points.
+fn same_code_points<A: Copy + Into<u32>>(a: &[A], b: StrData<'_>) -> bool {
+    fn eq<A: Copy + Into<u32>, B: Copy + Into<u32>>(a: &[A], b: &[B]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| x.into() == y.into())
+    }
+    match b {
+        StrData::Ucs1(b) => eq(a, b),
+        StrData::Ucs2(b) => eq(a, b),
+        StrData::Ucs4(b) => eq(a, b),
     }
 }
 
@@ -564,7 +625,7 @@ impl<'s, 'py> Scan<'s, 'py> {
         Ok(Scan {
             py,
             scanner,
-            s,
+            input: Input { s, ascii: s.as_ascii()? },
             object_hook: scanner.object_hook.get(py),
             pairs_hook: scanner.object_pairs_hook.get(py),
             float_default: parse_float.as_ptr() == PyType::float_type(py).as_ptr(),
@@ -577,9 +638,9 @@ impl<'s, 'py> Scan<'s, 'py> {
     fn run<T: CodeUnit>(&self, units: &[T], idx: isize, compat: jc::Compat) -> PyResult<(Bound<'py, PyAny>, usize)> {
         let py = self.py;
         let mut scanner = jc::Scanner::new(units, idx, self.scanner.strict.get(), compat);
-        let mut stack: Vec<Frame<'py>> = Vec::new();
+        let mut stack: smallvec::SmallVec<[Frame<'py>; 8]> = smallvec::SmallVec::new();
         let mut result = None;
-        while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.s))? {
+        while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.input.s))? {
             let value = match event {
                 Event::StartObject => {
                     let level = py.enter_recursive_call(c" while decoding a JSON object from a unicode string")?;
@@ -594,7 +655,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                     continue;
                 }
                 Event::Key(text) => {
-                    let key = self.memo.borrow_mut().key(py, text)?;
+                    let key = self.memo.borrow_mut().key(&self.input, text)?;
                     if let Some(Frame::Object { key: slot, .. }) = stack.last_mut() {
                         *slot = Some(key);
                     }
@@ -621,7 +682,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                     Some(Frame::Array { list, .. }) => list.into_any(),
                     _ => return Err(SystemError::raise(py, "unbalanced JSON events")),
                 },
-                Event::Str(text) => text_str(py, text)?.into_any(),
+                Event::Str(text) => self.input.str_of(text)?.into_any(),
                 Event::Number(n) => self.number(&n)?,
                 Event::Null => ().into_py_object(py)?,
                 Event::True => true.into_py_object(py)?,
@@ -872,15 +933,9 @@ impl CallObject for EncoderCall {
             Some(d) if d.is_empty() => Markers::Set(Default::default(), Vec::new(), d.to_owned()),
             Some(d) => Markers::Dict(d.to_owned()),
         };
-        let sep = |m: &ObjectMember| -> PyResult<StrBuf> {
-            let mut b = StrBuf::new();
-            let s = m.get(py);
-            if let Some(s) = s.as_borrowed().downcast::<PyStr>() {
-                with_units!(s, |u| b.extend(u)).map_err(|_| MemoryError::raise_empty(py))?;
-            }
-            Ok(b)
-        };
-        let (item_sep, key_sep) = (sep(&this.item_separator)?, sep(&this.key_separator)?);
+        // The separators' characters, borrowed for the call.
+        let (item_sep, key_sep) = (this.item_separator.get(py), this.key_separator.get(py));
+        let (item_sep, key_sep) = (str_chars(&item_sep)?, str_chars(&key_sep)?);
         let mut out = Output { py, this, buf: StrBuf::new(), markers, item_sep, key_sep };
         // 3.13 indents in C: the first newline and indentation.
         let indent = this.indent.get(py);
@@ -937,8 +992,8 @@ struct Output<'e, 'py> {
     buf: StrBuf,
     markers: Markers<'py>,
     /// The item and key separators' characters.
-    item_sep: StrBuf,
-    key_sep: StrBuf,
+    item_sep: Text<'e>,
+    key_sep: Text<'e>,
 }
 
 /// With 3.13's indentation: the item separator followed by the inner
@@ -1157,7 +1212,7 @@ impl<'py> Output<'_, 'py> {
     fn push_item_sep(&mut self, sep: &Option<Bound<'py, PyAny>>) -> PyResult<()> {
         match sep {
             Some(s) => self.push_str(s.as_borrowed()),
-            None => self.buf.extend_text(self.item_sep.text()).map_err(|_| MemoryError::raise_empty(self.py)),
+            None => self.buf.extend_text(self.item_sep).map_err(|_| MemoryError::raise_empty(self.py)),
         }
     }
 
@@ -1245,50 +1300,61 @@ impl<'py> Output<'_, 'py> {
         let mut first = true;
         let (mut pos, mut next) = (0, 0);
         loop {
+            // The item, owned when walked live, else borrowed from `items`.
+            let live_item;
             let (key, value) = if live {
-                match dict.downcast::<PyDict>().and_then(|d| d.next_item(&mut pos)) {
+                live_item = match dict.downcast::<PyDict>().and_then(|d| d.next_item(&mut pos)) {
                     Some(item) => item,
                     None => break,
-                }
+                };
+                (live_item.0.as_borrowed(), live_item.1.as_borrowed())
             } else {
                 match items.get(next) {
-                    Some((k, v)) => (k.clone_ref(), v.clone_ref()),
+                    Some((k, v)) => (k.as_borrowed(), v.as_borrowed()),
                     None => break,
                 }
             };
             next += 1;
-            let (key, value) = (key.as_borrowed(), value.as_borrowed());
-            let key_text: Bound<'py, PyAny> = if key.downcast::<PyStr>().is_some() {
-                Borrowed::to_owned(key)
-            } else if key.downcast::<PyFloat>().is_some() {
-                let start = self.buf.len();
-                self.push_float(key)?;
-                let text = text_str(py, self.buf.text().slice_from(start))?.into_any();
-                self.buf.truncate(start);
-                text
-            } else if key.is_true() {
-                PyStr::new(py, "true")?.into_any()
-            } else if key.is_false() {
-                PyStr::new(py, "false")?.into_any()
-            } else if key.is_none() {
-                PyStr::new(py, "null")?.into_any()
-            } else if key.as_int().is_some() {
-                key.int_repr()?.into_any()
-            } else if self.this.skipkeys.get() {
-                continue;
-            } else {
-                let tp = oxpy::err::c_truncate(key.get_type().name(), 100).into_owned();
-                return Err(TypeError::raise(py, &format!("keys must be str, int, float, bool or None, not {tp}")));
+            // A str key as it is, others as C converts them.
+            let converted: Bound<'py, PyAny>;
+            let key_str = match key.downcast::<PyStr>() {
+                Some(k) => k,
+                None => {
+                    converted = if key.downcast::<PyFloat>().is_some() {
+                        let start = self.buf.len();
+                        self.push_float(key)?;
+                        let text = text_str(py, self.buf.text().slice_from(start))?.into_any();
+                        self.buf.truncate(start);
+                        text
+                    } else if key.is_true() {
+                        PyStr::new(py, "true")?.into_any()
+                    } else if key.is_false() {
+                        PyStr::new(py, "false")?.into_any()
+                    } else if key.is_none() {
+                        PyStr::new(py, "null")?.into_any()
+                    } else if key.as_int().is_some() {
+                        key.int_repr()?.into_any()
+                    } else if self.this.skipkeys.get() {
+                        continue;
+                    } else {
+                        let tp = oxpy::err::c_truncate(key.get_type().name(), 100).into_owned();
+                        return Err(TypeError::raise(
+                            py,
+                            &format!("keys must be str, int, float, bool or None, not {tp}"),
+                        ));
+                    };
+                    match converted.as_borrowed().downcast::<PyStr>() {
+                        Some(k) => k,
+                        None => return Err(SystemError::raise(py, "key text is not a str")),
+                    }
+                }
             };
             if !first {
                 self.push_item_sep(&sep)?;
             }
             first = false;
-            let Some(key_str) = key_text.as_borrowed().downcast::<PyStr>() else {
-                return Err(SystemError::raise(py, "key text is not a str"));
-            };
             self.push_string(key_str)?;
-            self.buf.extend_text(self.key_sep.text()).map_err(|_| MemoryError::raise_empty(py))?;
+            self.buf.extend_text(self.key_sep).map_err(|_| MemoryError::raise_empty(py))?;
             self.encode(value, inner.as_ref().map(|n| n.as_borrowed()))?;
         }
         self.unmark(id)?;

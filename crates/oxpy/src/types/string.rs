@@ -89,7 +89,7 @@ impl PyStr {
     }
 }
 
-impl<'a> Borrowed<'a, '_, PyStr> {
+impl<'a, 'py> Borrowed<'a, 'py, PyStr> {
     /// The characters in the string's own width (no copy).
     #[inline]
     pub fn data(self) -> PyResult<StrData<'a>> {
@@ -130,6 +130,19 @@ impl<'a> Borrowed<'a, '_, PyStr> {
             let len = ffi::PyUnicode_GET_LENGTH(p) as usize;
             Ok(Some(std::slice::from_raw_parts(ffi::PyUnicode_DATA(p).cast::<u8>(), len)))
         }
+    }
+
+    /// `s[start:end]` of an ASCII-or-not str (`PyUnicode_Substring`: the
+    /// str itself for the whole range, a copy without a new scan for the
+    /// widest character when `s` is ASCII). Fails with IndexError out of
+    /// range.
+    pub fn substring(self, start: usize, end: usize) -> PyResult<Bound<'py, PyStr>> {
+        let (Ok(start), Ok(end)) = (ffi::Py_ssize_t::try_from(start), ffi::Py_ssize_t::try_from(end)) else {
+            return Err(crate::err::exceptions::IndexError::raise(self.py(), "string index out of range"));
+        };
+        // SAFETY: attached, live str; a new reference or null with an error
+        // (negative or reversed bounds are refused by CPython).
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), ffi::PyUnicode_Substring(self.as_ptr(), start, end)) }
     }
 
     /// The first code point, read as C's unchecked `PyUnicode_READ_CHAR(s,

@@ -233,6 +233,47 @@ pub(crate) fn escape_ascii_cast<T: CodeUnit, O: CodeUnit>(s: &[T], out: &mut Vec
     write_escaped_ascii(s, &mut VecSink(out))
 }
 
+/// Strings up to this long take the byte-at-a-time path of
+/// [`escape_ascii_short`].
+const SHORT: usize = 24;
+
+/// Bytes `encode_basestring_ascii` copies: printable ASCII but `"` and `\`.
+const ASCII_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0x20;
+    while c < 0x7f {
+        t[c] = c != b'"' as usize && c != b'\\' as usize;
+        c += 1;
+    }
+    t
+};
+
+/// [`escape_ascii`] of latin-1 text into bytes; short strings (most keys
+/// and values) in one pass with room for the worst case reserved first.
+#[inline]
+pub(crate) fn escape_ascii_bytes(s: &[u8], out: &mut Vec<u8>) -> Result<(), NoMemory> {
+    if s.len() > SHORT {
+        return escape_ascii_cast(s, out);
+    }
+    // At most six units per byte (`\u00xx`) and the quotes.
+    out.try_reserve(6 * s.len() + 2).map_err(|_| NoMemory)?;
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if !ASCII_PLAIN[usize::from(b)] {
+            out.extend_from_slice(&s[start..i]);
+            match short_escape(u32::from(b)) {
+                Some(e) => out.extend_from_slice(&[b'\\', e]),
+                None => out.extend_from_slice(&u_escape_array(u32::from(b))),
+            }
+            start = i + 1;
+        }
+    }
+    out.extend_from_slice(&s[start..]);
+    out.push(b'"');
+    Ok(())
+}
+
 /// Appends `encode_basestring(s)` to `out`, whose units are at least as wide
 /// as `s`'s.
 pub fn escape<T: CodeUnit, O: CodeUnit + From<T>>(s: &[T], out: &mut Vec<O>) -> Result<(), NoMemory> {

@@ -99,15 +99,13 @@ pub fn float_repr(x: f64) -> FloatRepr {
         out.push(b"0.0");
         return out;
     }
-    let (mut d, n, exp) = shortest(x.abs());
-    if let Some(even) = round_half_even(x.abs(), d, n, exp) {
-        d = even;
-    }
-    let mut digits = [0u8; 20];
-    let n = n.min(digits.len());
-    for slot in digits[..n].iter_mut().rev() {
-        *slot = b'0' + (d % 10) as u8;
-        d /= 10;
+    let (mut digits, n, exp) = shortest(x.abs());
+    if let Some(even) = round_half_even(x.abs(), &digits[..n], exp) {
+        let mut d = even;
+        for slot in digits[..n].iter_mut().rev() {
+            *slot = b'0' + (d % 10) as u8;
+            d /= 10;
+        }
     }
     let digits = &digits[..n];
     let decpt = exp + 1;
@@ -142,10 +140,11 @@ pub fn float_repr(x: f64) -> FloatRepr {
     out
 }
 
-/// The shortest round-trip digits of `x` (positive, finite) as an integer,
-/// their number, and the scientific exponent of the first one.
+/// The shortest round-trip digits of `x` (positive, finite): the digits
+/// (ASCII, without leading or trailing zeros), their number, and the
+/// scientific exponent of the first one.
 #[cfg(not(feature = "zmij"))]
-fn shortest(x: f64) -> (u64, usize, i32) {
+fn shortest(x: f64) -> ([u8; 20], usize, i32) {
     // `d[.ddd]e[-]X`: at most 17 digits, a point, `e-324`.
     let mut sci = Stack { buf: [0; 40], len: 0 };
     let _ = write!(sci, "{x:e}");
@@ -154,46 +153,57 @@ fn shortest(x: f64) -> (u64, usize, i32) {
 
 /// The same with `zmij`.
 #[cfg(feature = "zmij")]
-fn shortest(x: f64) -> (u64, usize, i32) {
+fn shortest(x: f64) -> ([u8; 20], usize, i32) {
     let mut buf = zmij::Buffer::new();
     parse_decimal(buf.format_finite(x).as_bytes())
 }
 
 /// A positive decimal (`123.45`, `0.001`, `1.5e-7`, `1e16`, `100.0`) as its
-/// significant digits (an integer, how many) and the scientific exponent of
-/// the first.
-fn parse_decimal(s: &[u8]) -> (u64, usize, i32) {
-    let mut d: u64 = 0;
+/// significant digits (ASCII, at most 20 kept), how many, and the
+/// scientific exponent of the first.
+fn parse_decimal(s: &[u8]) -> ([u8; 20], usize, i32) {
+    let mut digits = [0u8; 20];
     let mut n: usize = 0;
     // Digits before the point, leading zeros, trailing zeros not yet added.
     let (mut before, mut leading, mut zeros) = (0i32, 0i32, 0usize);
     let mut point = false;
-    let mut exp: i32 = 0;
-    let mut exp_neg = false;
-    let mut in_exp = false;
-    for &b in s {
+    let mut rest = s;
+    while let Some((&b, tail)) = rest.split_first() {
         match b {
-            b'0'..=b'9' if in_exp => exp = exp.saturating_mul(10).saturating_add(i32::from(b - b'0')),
             b'0'..=b'9' => {
-                if !point {
-                    before += 1;
-                }
-                if b == b'0' && n == 0 {
-                    leading += 1;
-                } else if b == b'0' {
-                    zeros += 1;
+                before += i32::from(!point);
+                if b == b'0' {
+                    if n == 0 {
+                        leading += 1;
+                    } else {
+                        zeros += 1;
+                    }
                 } else {
                     for _ in 0..zeros {
-                        d = d.wrapping_mul(10);
+                        if let Some(slot) = digits.get_mut(n) {
+                            *slot = b'0';
+                        }
+                        n += 1;
                     }
-                    n += zeros;
                     zeros = 0;
-                    d = d.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                    if let Some(slot) = digits.get_mut(n) {
+                        *slot = b;
+                    }
                     n += 1;
                 }
             }
             b'.' => point = true,
-            b'e' | b'E' => in_exp = true,
+            b'e' | b'E' => break,
+            _ => {}
+        }
+        rest = tail;
+    }
+    // The exponent after `e`, if any.
+    let mut exp: i32 = 0;
+    let mut exp_neg = false;
+    for &b in rest {
+        match b {
+            b'0'..=b'9' => exp = exp.saturating_mul(10).saturating_add(i32::from(b - b'0')),
             b'-' => exp_neg = true,
             _ => {}
         }
@@ -201,17 +211,18 @@ fn parse_decimal(s: &[u8]) -> (u64, usize, i32) {
     if exp_neg {
         exp = -exp;
     }
-    (d, n, before - 1 - leading + exp)
+    (digits, n.min(digits.len()), before - 1 - leading + exp)
 }
 
 /// If `x` (positive, finite) is exactly halfway between the shortest digits
 /// `d` (`n` of them, scientific exponent `exp`) and a neighbour of the same
 /// length, and the neighbour has the even last digit and reads back as `x`:
 /// the neighbour's digits.
-fn round_half_even(x: f64, d: u64, n: usize, exp: i32) -> Option<u64> {
-    if d.is_multiple_of(2) {
+fn round_half_even(x: f64, digits: &[u8], exp: i32) -> Option<u64> {
+    if digits.last().is_none_or(|&c| (c - b'0').is_multiple_of(2)) {
         return None;
     }
+    let n = digits.len();
     // `x = m * 2**e2`, `m` odd.
     let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
@@ -229,6 +240,7 @@ fn round_half_even(x: f64, d: u64, n: usize, exp: i32) -> Option<u64> {
     if e2 + 1 != k {
         return None;
     }
+    let d = digits.iter().fold(0u64, |d, &c| d.wrapping_mul(10).wrapping_add(u64::from(c - b'0')));
     let pow5 = |n: u32| (0..n).try_fold(1u128, |p, _| p.checked_mul(5));
     let is_midpoint = |t: u64| -> bool {
         if k >= 0 {
@@ -261,16 +273,23 @@ mod tests {
 
     #[test]
     fn decimals() {
-        assert_eq!(parse_decimal(b"123.45"), (12345, 5, 2));
-        assert_eq!(parse_decimal(b"0.001"), (1, 1, -3));
-        assert_eq!(parse_decimal(b"0.00102"), (102, 3, -3));
-        assert_eq!(parse_decimal(b"1.2345e-5"), (12345, 5, -5));
-        assert_eq!(parse_decimal(b"1e16"), (1, 1, 16));
-        assert_eq!(parse_decimal(b"1E+16"), (1, 1, 16));
-        assert_eq!(parse_decimal(b"100.0"), (1, 1, 2));
-        assert_eq!(parse_decimal(b"1.0"), (1, 1, 0));
-        assert_eq!(parse_decimal(b"10.5"), (105, 3, 1));
-        assert_eq!(parse_decimal(b"5e-324"), (5, 1, -324));
+        let cases: &[(&[u8], &str, i32)] = &[
+            (b"123.45", "12345", 2),
+            (b"0.001", "1", -3),
+            (b"0.00102", "102", -3),
+            (b"1.2345e-5", "12345", -5),
+            (b"1e16", "1", 16),
+            (b"1E+16", "1", 16),
+            (b"100.0", "1", 2),
+            (b"1.0", "1", 0),
+            (b"10.5", "105", 1),
+            (b"5e-324", "5", -324),
+            (b"1.7976931348623157e308", "17976931348623157", 308),
+        ];
+        for &(text, want, exp) in cases {
+            let (digits, n, e) = parse_decimal(text);
+            assert_eq!((&digits[..n], e), (want.as_bytes(), exp), "{text:?}");
+        }
     }
 
     #[test]

@@ -43,7 +43,7 @@
 //! That calls the hooks and the `parse_*` functions in the order C does, and
 //! raises the first error C would raise. `Py_EnterRecursiveCall` happens when
 //! the bracket is read, before anything inside the container is scanned, as
-//! in C; the scanner's own stack is on the heap.
+//! in C; the scanner's own stack is on the heap past a small depth.
 
 use crate::run::skip_ws;
 use crate::string;
@@ -225,7 +225,8 @@ pub struct Scanner<'s, T> {
     start: isize,
     strict: bool,
     compat: Compat,
-    stack: Vec<Frame>,
+    /// The open containers (on the stack up to a depth, then the heap).
+    stack: smallvec::SmallVec<[Frame; 32]>,
     state: State,
     /// The characters of the last escaped string.
     buf: StrBuf,
@@ -242,7 +243,16 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
     /// A scanner of the value at `idx` of `s`, with the scanner's `strict`
     /// (control characters in strings are errors).
     pub fn new(s: &'s [T], idx: isize, strict: bool, compat: Compat) -> Scanner<'s, T> {
-        Scanner { s, pos: 0, start: idx, strict, compat, stack: Vec::new(), state: State::Start, buf: StrBuf::new() }
+        Scanner {
+            s,
+            pos: 0,
+            start: idx,
+            strict,
+            compat,
+            stack: smallvec::SmallVec::new(),
+            state: State::Start,
+            buf: StrBuf::new(),
+        }
     }
 
     /// The same, reusing `self`'s allocations.

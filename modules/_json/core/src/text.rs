@@ -161,7 +161,14 @@ impl StrBuf {
     }
 
     /// Appends `text`, widening to its kind first.
+    #[inline]
     pub fn extend_text(&mut self, text: Text<'_>) -> Result<(), NoMemory> {
+        // Latin-1 into latin-1 (separators, most keys): a copy.
+        if let (Kind::Ucs1, Text::Ucs1(s)) = (self.kind, text) {
+            reserve(&mut self.b1, s.len())?;
+            self.b1.extend_from_slice(s);
+            return Ok(());
+        }
         match text {
             Text::Ucs1(s) => self.extend(s),
             Text::Ucs2(s) => self.extend(s),
@@ -172,6 +179,9 @@ impl StrBuf {
     /// Appends `encode_basestring_ascii(src)` (quotes included; ASCII, so
     /// the kind does not change).
     pub fn push_escaped_ascii<T: CodeUnit>(&mut self, src: &[T]) -> Result<(), NoMemory> {
+        if let (Kind::Ucs1, Text::Ucs1(s)) = (self.kind, T::text(src)) {
+            return escape::escape_ascii_bytes(s, &mut self.b1);
+        }
         match self.kind {
             Kind::Ucs1 => escape::escape_ascii_cast(src, &mut self.b1),
             Kind::Ucs2 => escape::escape_ascii_cast(src, &mut self.b2),

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{in_all_widths, ref_scan, ref_scanstring_got, scan_in, scanstring_in};
-use oxpy_json_core::escape::{escape, escape_ascii, escaped_ascii_len, escaped_len};
+use oxpy_json_core::escape::{escape, escape_ascii, escape_ascii_into, escape_into, escaped_ascii_len, escaped_len};
 use oxpy_json_core::{Compat, StrBuf, float_repr, scanstring};
 use proptest::prelude::*;
 
@@ -145,6 +145,50 @@ proptest! {
         let (text, end) = scanstring(&e[..], 1, true, &mut buf).unwrap();
         prop_assert_eq!(end, e.len());
         prop_assert_eq!(text.code_points(), s);
+    }
+
+    /// The `StrBuf` appenders (with their byte fast path for short latin-1
+    /// text) write what the exact-length writers write, in every width.
+    #[test]
+    fn strbuf_escapes_are_the_writers(s in prop::collection::vec(prop_oneof![
+        6 => 0x20u32..0x7f,
+        1 => 0u32..0x20,
+        1 => 0x7fu32..0x100,
+        1 => 0x100u32..0x10000,
+    ], 0..60), prefix in 0u32..0x200) {
+        let want_ascii = {
+            let mut v = vec![0u32; escaped_ascii_len(&s[..]).unwrap()];
+            escape_ascii_into(&s[..], &mut v[..]).unwrap();
+            v
+        };
+        let want = {
+            let mut v = vec![0u32; escaped_len(&s[..]).unwrap()];
+            escape_into(&s[..], &mut v[..]).unwrap();
+            v
+        };
+        // Each width that holds `s`, appended after a character that may
+        // widen the buffer first.
+        for width in [1, 2, 4] {
+            if s.iter().any(|&c| c >= 1 << (8 * width).min(31)) {
+                continue;
+            }
+            for (escaper, want) in [(0, &want_ascii), (1, &want)] {
+                let mut buf = StrBuf::new();
+                buf.push(prefix).unwrap();
+                match (width, escaper) {
+                    (1, 0) => buf.push_escaped_ascii(&s.iter().map(|&c| c as u8).collect::<Vec<_>>()[..]),
+                    (2, 0) => buf.push_escaped_ascii(&s.iter().map(|&c| c as u16).collect::<Vec<_>>()[..]),
+                    (_, 0) => buf.push_escaped_ascii(&s[..]),
+                    (1, _) => buf.push_escaped(&s.iter().map(|&c| c as u8).collect::<Vec<_>>()[..]),
+                    (2, _) => buf.push_escaped(&s.iter().map(|&c| c as u16).collect::<Vec<_>>()[..]),
+                    (_, _) => buf.push_escaped(&s[..]),
+                }
+                .unwrap();
+                let got = buf.text().code_points();
+                prop_assert_eq!(got.first(), Some(&prefix));
+                prop_assert_eq!(&got[1..], &want[..]);
+            }
+        }
     }
 
     #[test]
