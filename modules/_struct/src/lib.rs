@@ -32,6 +32,11 @@ pub struct State {
     codes_type: Unbound<ClassType<Codes>>,
     iter_type: Unbound<ClassType<UnpackIter>>,
     cache: Unbound<PyDict>,
+    /// The last exact-str format found or stored in `cache`, and its
+    /// `Struct`: the same object is looked up again without hashing (an
+    /// identical key is a dict hit; both are reset when `cache` is emptied).
+    last_format: ObjectMember,
+    last_struct: ObjectMember,
 }
 
 impl ModuleState for State {
@@ -49,6 +54,8 @@ impl ModuleState for State {
             codes_type: codes_type.unbind(),
             iter_type: iter_type.unbind(),
             cache: PyDict::new(py)?.unbind(),
+            last_format: ObjectMember::new(().into_py_object(py)?),
+            last_struct: ObjectMember::new(().into_py_object(py)?),
         })
     }
 
@@ -57,7 +64,9 @@ impl ModuleState for State {
         visit.call(&self.struct_type)?;
         visit.call(&self.codes_type)?;
         visit.call(&self.iter_type)?;
-        visit.call(&self.cache)
+        visit.call(&self.cache)?;
+        self.last_format.traverse(visit)?;
+        self.last_struct.traverse(visit)
     }
 }
 
@@ -861,18 +870,44 @@ fn cached_struct<'py>(
     fmt: Borrowed<'_, 'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let state = module.state::<State>()?;
+    let exact_str = PyStr::is_exact(fmt);
+    if exact_str && state.last_format.get(py).as_ptr() == fmt.as_ptr() {
+        return Ok(state.last_struct.get(py));
+    }
     let cache = state.cache.bind(py);
     if let Some(s) = cache.get_item(fmt)? {
+        if exact_str {
+            state.remember(fmt, s.as_borrowed());
+        }
         return Ok(s);
     }
     let s = state.struct_type.bind(py).as_type().as_any().call1(fmt)?;
     if cache.len() >= MAX_CACHE {
-        cache.clear();
+        state.clear_cache(py);
     }
-    if let Err(e) = cache.set_item(fmt, s.as_borrowed()) {
-        e.discard(py);
+    match cache.set_item(fmt, s.as_borrowed()) {
+        Ok(()) if exact_str => state.remember(fmt, s.as_borrowed()),
+        Ok(()) => {}
+        Err(e) => e.discard(py),
     }
     Ok(s)
+}
+
+impl State {
+    /// `fmt` and its `Struct` (an entry of `cache`) as the last ones used.
+    fn remember(&self, fmt: Borrowed<'_, '_, PyAny>, s: Borrowed<'_, '_, PyAny>) {
+        self.last_struct.set(s.to_owned());
+        self.last_format.set(fmt.to_owned());
+    }
+
+    /// Empties the cache (and forgets the last format).
+    fn clear_cache(&self, py: Python<'_>) {
+        if let Ok(none) = ().into_py_object(py) {
+            self.last_format.set(none.clone_ref());
+            self.last_struct.set(none);
+        }
+        self.cache.bind(py).clear();
+    }
 }
 
 /// The compiled format of the cached `Struct` of `fmt`.
@@ -1005,6 +1040,6 @@ fn calcsize<'py>(
 /// Clear the internal cache.
 #[oxpy::function(text_signature = "($module, /)")]
 fn _clearcache(py: Python<'_>, module: Borrowed<'_, '_, PyModule>) -> PyResult<()> {
-    module.state::<State>()?.cache.bind(py).clear();
+    module.state::<State>()?.clear_cache(py);
     Ok(())
 }
