@@ -69,6 +69,7 @@ import importlib
 import io
 import pickle
 import copy
+import random
 import re
 import sys
 import types
@@ -1233,6 +1234,24 @@ def scanner_fixed(differ, rng):
         keys = [k for d in seen for k in d]
         return [[a is b for b in keys] for a in keys], views
     compare(differ, "scanner", "scanner re-entered: key identity and memo", reenter_identity)
+
+    # which keys of a document are one object: keys of every width and
+    # length, the same characters escaped or not, in documents of each width
+    pieces = ["a", "b", "é", "\u0100", "\U0001f600", "\\u00e9", "\\u0061", "\\ud83d\\ude00", "x" * 9, "\\n"]
+    key_rng = random.Random(5)
+    for _ in range(200):
+        # short keys of few characters often share their first and last
+        keys = ["".join(key_rng.choice(pieces[:4] if n < 5 else pieces) for _ in range(n))
+                for n in (key_rng.choice([0, 1, 2, 3, 3, 3, 4, 4, 5, 7, 8, 9, 15, 16, 17]) for _ in range(30))]
+        keys += [key_rng.choice(keys) for _ in range(15)]
+        doc = "[" + ",".join('{"%s": %d}' % (k, i) for i, k in enumerate(keys)) + ',"%s"]' % key_rng.choice(
+            ["", "\u0101", "\U0001f601"])
+
+        def key_identity(side, doc=doc):
+            value, _ = side.m.make_scanner(Ctx())(doc, 0)
+            ks = [next(iter(d)) for d in value[:-1]]
+            return ks, [[a is b for b in ks] for a in ks]
+        compare(differ, "scanner", f"key identity in {doc[:60]!r}...", key_identity)
 
     def pairs_mutate(side):
         seen = []

@@ -465,10 +465,10 @@ impl<'py> Memo<'py> {
 
 /// The keys of one scan, found again by their characters (whatever the
 /// width of the text they come from) without allocating per key: the `str`s
-/// in first-seen order with their hashes, and past a few keys an
-/// open-addressing table of indices into them.
+/// in first-seen order, and past a few keys an open-addressing table of
+/// indices into them.
 struct KeyMemo<'py> {
-    keys: Vec<(u64, Bound<'py, PyAny>)>,
+    keys: Vec<(KeyChars, Bound<'py, PyAny>)>,
     /// `index + 1` into `keys` (0: free), a power of two long, at most half
     /// full; empty while `keys` is short enough to scan.
     table: Vec<u32>,
@@ -477,6 +477,75 @@ struct KeyMemo<'py> {
 /// Keys scanned one by one before the table is built.
 const FEW_KEYS: usize = 8;
 
+/// A key's characters as compared in the memo: up to 16 latin-1 characters
+/// (most keys) as two words that hold them all, else a hash of the code
+/// points (the `str`s are then compared).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct KeyChars {
+    hash: u64,
+    /// The number of characters, or `LONG`.
+    len: u32,
+    words: [u64; 2],
+}
+
+const LONG: u32 = u32::MAX;
+
+impl KeyChars {
+    #[inline]
+    fn of(text: Text<'_>) -> KeyChars {
+        let short = |b: &[u8]| {
+            let words = short_words(b);
+            let hash = (words[0] ^ words[1].rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            KeyChars { hash: hash ^ (hash >> 29), len: b.len() as u32, words }
+        };
+        match text {
+            Text::Ucs1(b) if b.len() <= 16 => short(b),
+            Text::Ucs2(w) if w.len() <= 16 && w.iter().all(|&c| c < 256) => {
+                let mut b = [0u8; 16];
+                for (d, &c) in b.iter_mut().zip(w) {
+                    *d = c as u8;
+                }
+                short(&b[..w.len()])
+            }
+            Text::Ucs4(w) if w.len() <= 16 && w.iter().all(|&c| c < 256) => {
+                let mut b = [0u8; 16];
+                for (d, &c) in b.iter_mut().zip(w) {
+                    *d = c as u8;
+                }
+                short(&b[..w.len()])
+            }
+            _ => KeyChars { hash: text_hash(text), len: LONG, words: [0; 2] },
+        }
+    }
+
+    /// Whether `key` (the `str` of an entry with these characters) has the
+    /// characters of `text` (whose `KeyChars` equal these).
+    #[inline]
+    fn confirms(&self, text: Text<'_>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+        if self.len != LONG {
+            return Ok(true);
+        }
+        same_chars(text, key)
+    }
+}
+
+/// Up to 16 bytes as two words from which they can be read back given
+/// their number (overlapping loads; the same bytes give the same words).
+#[inline]
+fn short_words(b: &[u8]) -> [u64; 2] {
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b.get(at..at + 8).and_then(|w| w.try_into().ok()).unwrap_or_default());
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(b.get(at..at + 4).and_then(|w| w.try_into().ok()).unwrap_or_default()))
+    };
+    match n {
+        8.. => [word(0), word(n - 8)],
+        4..=7 => [half(0) | (half(n - 4) << 32), 0],
+        1..=3 => [u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16), 0],
+        0 => [0, 0],
+    }
+}
+
 impl<'py> KeyMemo<'py> {
     fn new() -> Self {
         KeyMemo { keys: Vec::new(), table: Vec::new() }
@@ -484,19 +553,19 @@ impl<'py> KeyMemo<'py> {
 
     /// The `str` of `text`, the same object for the same characters.
     fn key(&mut self, input: &Input<'_, 'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
-        let hash = text_hash(text);
+        let chars = KeyChars::of(text);
         if self.table.is_empty() {
-            for (h, k) in &self.keys {
-                if *h == hash && same_chars(text, k)? {
+            for (c, k) in &self.keys {
+                if *c == chars && c.confirms(text, k)? {
                     return Ok(k.clone_ref());
                 }
             }
         } else {
             let mask = self.table.len() - 1;
-            let mut i = hash as usize & mask;
+            let mut i = chars.hash as usize & mask;
             while let Some(&slot) = self.table.get(i) {
-                let Some((h, k)) = (slot as usize).checked_sub(1).and_then(|j| self.keys.get(j)) else { break };
-                if *h == hash && same_chars(text, k)? {
+                let Some((c, k)) = (slot as usize).checked_sub(1).and_then(|j| self.keys.get(j)) else { break };
+                if *c == chars && c.confirms(text, k)? {
                     return Ok(k.clone_ref());
                 }
                 i = (i + 1) & mask;
@@ -506,7 +575,7 @@ impl<'py> KeyMemo<'py> {
         if self.keys.is_empty() {
             self.keys.reserve(2 * FEW_KEYS);
         }
-        self.keys.push((hash, key.clone_ref()));
+        self.keys.push((chars, key.clone_ref()));
         if self.keys.len() > FEW_KEYS {
             if 2 * self.keys.len() > self.table.len() {
                 self.rebuild();
@@ -528,7 +597,7 @@ impl<'py> KeyMemo<'py> {
 
     fn insert(&mut self, j: usize) {
         let mask = self.table.len() - 1;
-        let mut i = self.keys.get(j).map_or(0, |(h, _)| *h as usize) & mask;
+        let mut i = self.keys.get(j).map_or(0, |(c, _)| c.hash as usize) & mask;
         while self.table.get(i).is_some_and(|&slot| slot != 0) {
             i = (i + 1) & mask;
         }
@@ -666,12 +735,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                     // in C; the level ends when the frame drops after.
                     Some(Frame::Object { target, pairs, _level, .. }) => {
                         if pairs || !self.object_hook.as_borrowed().is_none() {
-                            self.memo.borrow_mut().share()?;
-                        }
-                        if pairs {
-                            self.pairs_hook.as_borrowed().call1(target.as_borrowed())?
-                        } else if !self.object_hook.as_borrowed().is_none() {
-                            self.object_hook.as_borrowed().call1(target.as_borrowed())?
+                            self.object_hooked(target, pairs)?
                         } else {
                             target
                         }
@@ -687,11 +751,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                 Event::Null => ().into_py_object(py)?,
                 Event::True => true.into_py_object(py)?,
                 Event::False => false.into_py_object(py)?,
-                Event::Constant(c) => {
-                    self.memo.borrow_mut().share()?;
-                    let name = PyStr::interned(py, &std::ffi::CString::new(c.name()).unwrap_or_default())?;
-                    self.scanner.parse_constant.get(py).as_borrowed().call1(name.as_borrowed().as_any())?
-                }
+                Event::Constant(c) => self.constant(c)?,
             };
             match stack.last_mut() {
                 None => result = Some(value),
@@ -720,20 +780,42 @@ impl<'s, 'py> Scan<'s, 'py> {
         }
     }
 
+    /// An object through `object_pairs_hook` (`pairs`) or `object_hook`.
+    #[cold]
+    #[inline(never)]
+    fn object_hooked(&self, target: Bound<'py, PyAny>, pairs: bool) -> PyResult<Bound<'py, PyAny>> {
+        self.memo.borrow_mut().share()?;
+        let hook = if pairs { &self.pairs_hook } else { &self.object_hook };
+        hook.as_borrowed().call1(target.as_borrowed())
+    }
+
+    /// `parse_constant(name)`.
+    #[cold]
+    #[inline(never)]
+    fn constant(&self, c: jc::Constant) -> PyResult<Bound<'py, PyAny>> {
+        self.memo.borrow_mut().share()?;
+        let name = PyStr::interned(self.py, &std::ffi::CString::new(c.name()).unwrap_or_default())?;
+        self.scanner.parse_constant.get(self.py).as_borrowed().call1(name.as_borrowed().as_any())
+    }
+
+    /// A number through a custom parser: `parser(text)`.
+    #[cold]
+    #[inline(never)]
+    fn parsed<T: CodeUnit>(&self, parser: &ObjectMember, text: &[T]) -> PyResult<Bound<'py, PyAny>> {
+        self.memo.borrow_mut().share()?;
+        let text = text_str(self.py, Text::of(text))?;
+        parser.get(self.py).as_borrowed().call1(text.as_borrowed().as_any())
+    }
+
     /// A number: the default parsers' values, or the custom parser called
     /// on the number's text.
     fn number<T: CodeUnit>(&self, n: &jc::Number<'_, T>) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let custom = |parser: &ObjectMember| -> PyResult<Bound<'py, PyAny>> {
-            self.memo.borrow_mut().share()?;
-            let text = text_str(py, Text::of(n.text()))?;
-            parser.get(py).as_borrowed().call1(text.as_borrowed().as_any())
-        };
         if n.is_float() {
             if self.float_default {
                 Ok(PyFloat::new(py, n.to_f64())?.into_any())
             } else {
-                custom(&self.scanner.parse_float)
+                self.parsed(&self.scanner.parse_float, n.text())
             }
         } else if self.int_default {
             match n.to_i64() {
@@ -741,7 +823,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                 None => Ok(PyInt::from_ascii(py, &n.ascii())?.into_any()),
             }
         } else {
-            custom(&self.scanner.parse_int)
+            self.parsed(&self.scanner.parse_int, n.text())
         }
     }
 }
