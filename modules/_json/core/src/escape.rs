@@ -257,19 +257,18 @@ pub(crate) fn escape_ascii_bytes(s: &[u8], out: &mut Vec<u8>) -> Result<(), NoMe
     }
     // At most six units per byte (`\u00xx`) and the quotes.
     out.try_reserve(6 * s.len() + 2).map_err(|_| NoMemory)?;
+    // Byte by byte: a call to copy a run costs more than a short string.
     out.push(b'"');
-    let mut start = 0;
-    for (i, &b) in s.iter().enumerate() {
-        if !ASCII_PLAIN[usize::from(b)] {
-            out.extend_from_slice(&s[start..i]);
+    for &b in s {
+        if ASCII_PLAIN[usize::from(b)] {
+            out.push(b);
+        } else {
             match short_escape(u32::from(b)) {
                 Some(e) => out.extend_from_slice(&[b'\\', e]),
                 None => out.extend_from_slice(&u_escape_array(u32::from(b))),
             }
-            start = i + 1;
         }
     }
-    out.extend_from_slice(&s[start..]);
     out.push(b'"');
     Ok(())
 }
