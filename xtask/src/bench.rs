@@ -1043,17 +1043,38 @@ fn table_header(out: &mut String, columns: &[&str], left: usize) {
 
 /// One row per function, one column per size: C time / Rust time (median).
 /// One table per unit (bytes, then items), so that sizes in bytes and
-/// counts of items do not share columns.
+/// counts of items do not share columns; a module with sizes of its own
+/// (`OWN_SIZES` or more that no other module uses, as _json's documents)
+/// gets a table of its own.
 fn render_summary(results: &[ModuleResult]) -> String {
+    const OWN_SIZES: usize = 3;
     let mut units: Vec<Unit> = results.iter().flat_map(|r| r.cases.iter().map(|c| c.unit)).collect();
     units.sort_unstable();
     units.dedup();
-    let tables: Vec<String> = units.into_iter().map(|unit| render_summary_table(results, unit)).collect();
+    let mut tables = Vec::new();
+    for unit in units {
+        let sizes_of = |r: &ModuleResult| -> Vec<u64> {
+            let mut v: Vec<u64> = r.cases.iter().filter(|c| c.unit == unit).map(|c| c.size).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let own = |r: &ModuleResult| {
+            let others: Vec<u64> = results.iter().filter(|o| o.module != r.module).flat_map(|o| sizes_of(o)).collect();
+            sizes_of(r).iter().filter(|s| !others.contains(s)).count() >= OWN_SIZES
+        };
+        let (alone, shared): (Vec<&ModuleResult>, Vec<&ModuleResult>) =
+            results.iter().filter(|r| !sizes_of(r).is_empty()).partition(|r| own(r));
+        if !shared.is_empty() {
+            tables.push(render_summary_table(&shared, unit));
+        }
+        tables.extend(alone.into_iter().map(|r| render_summary_table(&[r], unit)));
+    }
     tables.join("\n")
 }
 
-/// The summary table of the cases whose sizes are in `unit`.
-fn render_summary_table(results: &[ModuleResult], unit: Unit) -> String {
+/// The summary table of the cases of `results` whose sizes are in `unit`.
+fn render_summary_table(results: &[&ModuleResult], unit: Unit) -> String {
     let modules: Vec<(&str, Vec<&CaseResult>)> =
         results.iter().map(|r| (r.module.as_str(), r.cases.iter().filter(|c| c.unit == unit).collect())).collect();
     let mut sizes: Vec<u64> = modules.iter().flat_map(|(_, cases)| cases.iter().map(|c| c.size)).collect();
@@ -1630,6 +1651,39 @@ mod tests {
         // Without a unit, sizes are bytes (bench_zlib.py's JSON, older files); an unknown unit is an error.
         assert_eq!(parse_module_result(&module_json(), PathBuf::new()).unwrap().cases[0].unit, Unit::Bytes);
         assert!(parse_module_result(&items_json("calls"), PathBuf::from("_m.json")).is_err());
+    }
+
+    /// A module with three or more byte sizes no other module has.
+    fn documents_json() -> Json {
+        let case = |size: u64| {
+            format!(
+                r#"{{"function": "loads", "size": {size}, "timings": {{
+                    "C": {{"min": 2e-7, "median": 2e-7, "same_output": true}},
+                    "Rust": {{"min": 1e-7, "median": 1e-7, "same_output": true}}}}}}"#
+            )
+        };
+        let cases: Vec<String> = [2, 75, 1024, 3807].into_iter().map(case).collect();
+        json::parse(&format!(
+            r#"{{"module": "_j", "reps": 5, "target_ms": 5, "mismatches": 0, "cases": [{}]}}"#,
+            cases.join(", ")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn gives_a_module_with_sizes_of_its_own_its_own_table() {
+        let bytes = parse_module_result(&module_json(), PathBuf::from("m.json")).unwrap();
+        let docs = parse_module_result(&documents_json(), PathBuf::from("_j.json")).unwrap();
+        let results = [bytes, docs];
+        let summary = render_summary(&results);
+        assert_eq!(
+            summary,
+            "| function | 16 B | 1 KiB |\n|---|---:|---:|\n| `m.f` | **0.50** | 10.00 |\n\n\
+             | function | 2 B | 75 B | 1 KiB | 3807 B |\n|---|---:|---:|---:|---:|\n\
+             | `_j.loads` | 2.00 | 2.00 | 2.00 | 2.00 |\n"
+        );
+        // Alone, a module's sizes are its own and it has the one table.
+        assert_eq!(render_summary(&results[1..]).matches("| function |").count(), 1);
     }
 
     #[test]
