@@ -1060,7 +1060,7 @@ fn render_summary(results: &[ModuleResult]) -> String {
             v
         };
         let own = |r: &ModuleResult| {
-            let others: Vec<u64> = results.iter().filter(|o| o.module != r.module).flat_map(|o| sizes_of(o)).collect();
+            let others: Vec<u64> = results.iter().filter(|o| o.module != r.module).flat_map(&sizes_of).collect();
             sizes_of(r).iter().filter(|s| !others.contains(s)).count() >= OWN_SIZES
         };
         let (alone, shared): (Vec<&ModuleResult>, Vec<&ModuleResult>) =
