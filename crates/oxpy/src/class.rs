@@ -1064,6 +1064,23 @@ impl<T> ObjectMember<T> {
     }
 }
 
+impl ObjectMember {
+    /// Reports each of `members` to the GC (a `GC` class's `traverse:`).
+    pub fn traverse_all(members: &[&ObjectMember], visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
+        members.iter().try_for_each(|m| m.traverse(visit))
+    }
+
+    /// Sets each of `members` to `None` (a `GC` class's `clear:`, as C's
+    /// `Py_CLEAR`s: the payload always holds objects).
+    pub fn clear_all(members: &[&ObjectMember], py: Python<'_>) {
+        if let Ok(none) = crate::function::IntoPyObject::into_py_object((), py) {
+            for m in members {
+                m.set(none.clone_ref());
+            }
+        }
+    }
+}
+
 /// A payload field that Python reads as a `bool` member (C's `char`).
 #[repr(transparent)]
 pub struct BoolMember(AtomicBool);

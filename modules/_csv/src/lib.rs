@@ -463,15 +463,11 @@ oxpy::class! {
 
 impl Reader {
     fn traverse_members(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
-        self.dialect.traverse(visit)?;
-        self.input_iter.traverse(visit)
+        ObjectMember::traverse_all(&[&self.dialect, &self.input_iter], visit)
     }
 
     fn clear_members(&self, py: Python<'_>) {
-        if let Ok(none) = ().into_py_object(py) {
-            self.dialect.set(none.clone_ref());
-            self.input_iter.set(none);
-        }
+        ObjectMember::clear_all(&[&self.dialect, &self.input_iter], py);
     }
 }
 
@@ -616,15 +612,11 @@ oxpy::class! {
 
 impl Writer {
     fn traverse_members(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
-        self.dialect.traverse(visit)?;
-        self.write.traverse(visit)
+        ObjectMember::traverse_all(&[&self.dialect, &self.write], visit)
     }
 
     fn clear_members(&self, py: Python<'_>) {
-        if let Ok(none) = ().into_py_object(py) {
-            self.dialect.set(none.clone_ref());
-            self.write.set(none);
-        }
+        ObjectMember::clear_all(&[&self.dialect, &self.write], py);
     }
 }
 

@@ -322,11 +322,7 @@ impl Scanner {
     }
 
     fn clear_members(&self, py: Python<'_>) {
-        for m in self.members() {
-            if let Ok(none) = ().into_py_object(py) {
-                m.set(none);
-            }
-        }
+        ObjectMember::clear_all(&self.members(), py);
     }
 }
 
@@ -903,15 +899,11 @@ impl Encoder {
     }
 
     fn traverse_members(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
-        self.members().into_iter().try_for_each(|m| m.traverse(visit))
+        ObjectMember::traverse_all(&self.members(), visit)
     }
 
     fn clear_members(&self, py: Python<'_>) {
-        for m in self.members() {
-            if let Ok(none) = ().into_py_object(py) {
-                m.set(none);
-            }
-        }
+        ObjectMember::clear_all(&self.members(), py);
     }
 }
 

@@ -65,8 +65,7 @@ impl ModuleState for State {
         visit.call(&self.codes_type)?;
         visit.call(&self.iter_type)?;
         visit.call(&self.cache)?;
-        self.last_format.traverse(visit)?;
-        self.last_struct.traverse(visit)
+        ObjectMember::traverse_all(&[&self.last_format, &self.last_struct], visit)
     }
 }
 
@@ -519,30 +518,11 @@ fn s_pack_into<'py>(
         return Err(struct_error(module, &msg));
     }
     let mut buffer = BufferMut::get(args[0])?;
-    let mut offset = args[1].as_ssize_or(IndexError::type_object(py))?;
+    let offset = args[1].as_ssize_or(IndexError::type_object(py))?;
     let out = buffer.as_bytes_mut();
-    let (len, size) = (out.len() as isize, f.size);
-    if offset < 0 {
-        if offset + size > 0 {
-            return Err(struct_error(module, &format!("no space to pack {size} bytes at offset {offset}")));
-        }
-        if offset + len < 0 {
-            return Err(struct_error(module, &format!("offset {offset} out of range for {len}-byte buffer")));
-        }
-        offset += len;
-    }
-    if len - offset < size {
-        return Err(struct_error(
-            module,
-            &format!(
-                "pack_into requires a buffer of at least {} bytes for packing {size} bytes at offset {offset} \
-                 (actual buffer size is {len})",
-                (size as usize).wrapping_add(offset as usize)
-            ),
-        ));
-    }
-    let out = &mut out[offset as usize..];
-    out[..size.max(0) as usize].fill(0);
+    let offset = place(module, Place::Pack, f.size, out.len(), offset)?;
+    let out = &mut out[offset..];
+    out[..f.size.max(0) as usize].fill(0);
     pack_values(py, module, f, &args[2..], out)?;
     ().into_py_object(py)
 }
@@ -553,12 +533,36 @@ fn s_unpack_from<'py>(
     module: Borrowed<'_, 'py, PyModule>,
     f: &Format,
     buffer: &[u8],
-    mut offset: isize,
+    offset: isize,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let (len, size) = (buffer.len() as isize, f.size);
+    let offset = place(module, Place::Unpack, f.size, buffer.len(), offset)?;
+    unpack_values(py, f, &buffer[offset..])
+}
+
+/// Which of `pack_into` and `unpack_from` places `size` bytes at an offset.
+#[derive(Clone, Copy)]
+enum Place {
+    Pack,
+    Unpack,
+}
+
+/// C's offset checks of `pack_into` / `unpack_from`: `size` bytes at
+/// `offset` (negative: from the end) in a buffer of `len` bytes; the start
+/// index, or `struct.error` with C's message.
+fn place(module: Borrowed<'_, '_, PyModule>, what: Place, size: isize, len: usize, offset: isize) -> PyResult<usize> {
+    let (verb, function) = match what {
+        Place::Pack => ("pack", "pack_into"),
+        Place::Unpack => ("unpack", "unpack_from"),
+    };
+    let len = len as isize;
+    let mut offset = offset;
     if offset < 0 {
         if offset + size > 0 {
-            return Err(struct_error(module, &format!("not enough data to unpack {size} bytes at offset {offset}")));
+            let msg = match what {
+                Place::Pack => format!("no space to pack {size} bytes at offset {offset}"),
+                Place::Unpack => format!("not enough data to unpack {size} bytes at offset {offset}"),
+            };
+            return Err(struct_error(module, &msg));
         }
         if offset + len < 0 {
             return Err(struct_error(module, &format!("offset {offset} out of range for {len}-byte buffer")));
@@ -569,13 +573,13 @@ fn s_unpack_from<'py>(
         return Err(struct_error(
             module,
             &format!(
-                "unpack_from requires a buffer of at least {} bytes for unpacking {size} bytes at offset {offset} \
+                "{function} requires a buffer of at least {} bytes for {verb}ing {size} bytes at offset {offset} \
                  (actual buffer size is {len})",
                 (size as usize).wrapping_add(offset as usize)
             ),
         ));
     }
-    unpack_values(py, f, &buffer[offset as usize..])
+    Ok(offset as usize)
 }
 
 /// `S.unpack(buffer)` for `f`.
@@ -902,10 +906,7 @@ impl State {
 
     /// Empties the cache (and forgets the last format).
     fn clear_cache(&self, py: Python<'_>) {
-        if let Ok(none) = ().into_py_object(py) {
-            self.last_format.set(none.clone_ref());
-            self.last_struct.set(none);
-        }
+        ObjectMember::clear_all(&[&self.last_format, &self.last_struct], py);
         self.cache.bind(py).clear();
     }
 }
