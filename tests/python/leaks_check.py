@@ -24,6 +24,11 @@ noise, not as a leak. Then each function runs on 1 MiB inputs
 (plugin big_calls) and the process RSS must stay within 32 MiB of where it
 started. The same measurement of the C module is printed for comparison.
 
+glibc's per-thread cache of freed chunks (tcache) counts as in use and
+fills slowly, by size class, over thousands of calls: bounded growth that
+looks like a leak. The script runs itself again with the cache off
+(GLIBC_TUNABLES=glibc.malloc.tcache_count=0) so malloc's count is exact.
+
 CPython's own refleak hunting (`python -m test -R 3:3 <tests>`) needs a
 debug build (sys.gettotalrefcount); on a release build it is reported as
 unavailable (counted as skipped), never faked.
@@ -164,7 +169,14 @@ def refleak_hunt(tests, overlay):
     return ("passed" if r.returncode == 0 else "failed"), tail_text
 
 
+NO_TCACHE = "glibc.malloc.tcache_count=0"
+
+
 def main():
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    if NO_TCACHE not in tunables.split(":"):
+        env = dict(os.environ, GLIBC_TUNABLES=":".join(filter(None, (tunables, NO_TCACHE))))
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", required=True)
     parser.add_argument("--rust", required=True)
