@@ -399,7 +399,7 @@ mod tests {
     #[test]
     fn reads_cargo_messages() {
         let stdout = r#"{"reason":"build-script-executed","package_id":"x","linked_libs":["static=foo","z","dylib=bar:baz","python3.11"],"linked_paths":["native=/opt/lib","dependency=/x"]}
-{"reason":"compiler-artifact","target":{"name":"oxpy_modules","kind":["cdylib","staticlib","rlib"]},"filenames":["/t/liboxpy_modules.so","/t/liboxpy_modules.a","/t/liboxpy_modules.rlib"]}
+{"reason":"compiler-artifact","target":{"name":"oxpy_modules","kind":["cdylib","staticlib"]},"filenames":["/t/liboxpy_modules.so","/t/liboxpy_modules.a"]}
 {"reason":"build-finished","success":true}"#;
         let libs = parse_cargo_messages(stdout).unwrap();
         assert_eq!(libs.cdylib, Path::new("/t/liboxpy_modules.so"));

@@ -381,9 +381,11 @@ impl CallObject for ScannerCall {
         let idx = idx.index_as_ssize()?;
         let s = str_arg(py, s)?;
         let compat = module.state::<State>()?.compat;
-        let scan = Scan::new(py, slf.get(), s)?;
+        // A local, not moved after: the memo holds its first keys inline.
+        let memo = std::cell::RefCell::new(Memo::new(py, slf.get()));
+        let scan = Scan::new(py, slf.get(), s, &memo)?;
         let result = with_units!(s, |u| scan.run(u, idx, compat));
-        scan.memo.borrow().finish();
+        memo.borrow().finish();
         let (value, end) = result?;
         let end = PyInt::from_isize(py, end as isize)?;
         Ok(PyTuple::build(py, 2, |out| {
@@ -406,7 +408,7 @@ struct Scan<'s, 'py> {
     float_default: bool,
     int_default: bool,
     /// Keys seen in this call, shared.
-    memo: std::cell::RefCell<Memo<'py>>,
+    memo: &'s std::cell::RefCell<Memo<'py>>,
 }
 
 /// The key memo of a call. On 3.13 C's memo is per call: a `KeyMemo`. Before,
@@ -464,7 +466,7 @@ impl<'py> Memo<'py> {
 /// in first-seen order, and past a few keys an open-addressing table of
 /// indices into them.
 struct KeyMemo<'py> {
-    keys: Vec<(KeyChars, Bound<'py, PyAny>)>,
+    keys: smallvec::SmallVec<[(KeyChars, Bound<'py, PyAny>); FEW_KEYS]>,
     /// `index + 1` into `keys` (0: free), a power of two long, at most half
     /// full; empty while `keys` is short enough to scan.
     table: Vec<u32>,
@@ -544,7 +546,7 @@ fn short_words(b: &[u8]) -> [u64; 2] {
 
 impl<'py> KeyMemo<'py> {
     fn new() -> Self {
-        KeyMemo { keys: Vec::new(), table: Vec::new() }
+        KeyMemo { keys: smallvec::SmallVec::new(), table: Vec::new() }
     }
 
     /// The `str` of `text`, the same object for the same characters.
@@ -568,9 +570,6 @@ impl<'py> KeyMemo<'py> {
             }
         }
         let key = input.str_of(text)?.into_any();
-        if self.keys.is_empty() {
-            self.keys.reserve(2 * FEW_KEYS);
-        }
         self.keys.push((chars, key.clone_ref()));
         if self.keys.len() > FEW_KEYS {
             if 2 * self.keys.len() > self.table.len() {
@@ -684,7 +683,12 @@ enum Frame<'py> {
 }
 
 impl<'s, 'py> Scan<'s, 'py> {
-    fn new(py: Python<'py>, scanner: &'s Scanner, s: Borrowed<'s, 'py, PyStr>) -> PyResult<Self> {
+    fn new(
+        py: Python<'py>,
+        scanner: &'s Scanner,
+        s: Borrowed<'s, 'py, PyStr>,
+        memo: &'s std::cell::RefCell<Memo<'py>>,
+    ) -> PyResult<Self> {
         let parse_float = scanner.parse_float.get(py);
         let parse_int = scanner.parse_int.get(py);
         Ok(Scan {
@@ -695,7 +699,7 @@ impl<'s, 'py> Scan<'s, 'py> {
             pairs_hook: scanner.object_pairs_hook.get(py),
             float_default: parse_float.as_ptr() == PyType::float_type(py).as_ptr(),
             int_default: parse_int.as_ptr() == PyType::int_type(py).as_ptr(),
-            memo: std::cell::RefCell::new(Memo::new(py, scanner)),
+            memo,
         })
     }
 
