@@ -2,6 +2,7 @@
 //! (bytes, bytearray, memoryview, array, mmap, ...), released on every path.
 
 use std::marker::PhantomData;
+use std::mem::MaybeUninit;
 use std::ops::Deref;
 
 use pyo3_ffi as ffi;
@@ -19,16 +20,17 @@ use crate::{Borrowed, Bound, PyResult, Python, Raised};
 /// instead): their export cannot fail and is always contiguous, so the
 /// behaviour is the same and small calls are cheaper.
 pub struct Buffer<'py> {
-    inner: Inner<'py>,
-}
-
-enum Inner<'py> {
-    Bytes(Bound<'py, PyBytes>),
-    // Stored inline (no allocation per call, as C's stack Py_buffer). Moving
-    // a filled Py_buffer is fine: exporters point it at their own memory and
-    // never keep the view's address (C copies views the same way, e.g. in
-    // memoryview's managed buffer).
-    View(ffi::Py_buffer, PhantomData<Python<'py>>),
+    /// The export of any other object (initialised exactly when `bytes` is
+    /// `None`). Stored inline (no allocation per call, as C's stack
+    /// Py_buffer); moving a filled Py_buffer is fine: exporters point it at
+    /// their own memory and never keep the view's address (C copies views
+    /// the same way, e.g. in memoryview's managed buffer).
+    view: MaybeUninit<ffi::Py_buffer>,
+    /// An exact `bytes`. Last, and alone written on the bytes path: moves
+    /// of a `Buffer` then copy the view's bytes untouched, where an enum's
+    /// freshly written tag and pointer, read back by wider loads, stalled
+    /// every call (store forwarding) and made small calls slower than C.
+    bytes: Option<Bound<'py, PyBytes>>,
 }
 
 impl<'py> Buffer<'py> {
@@ -55,45 +57,54 @@ impl<'py> Buffer<'py> {
         if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
             // SAFETY: the object's type is exactly bytes.
             let bytes = unsafe { obj.cast_unchecked::<PyBytes>() };
-            return Ok(Buffer { inner: Inner::Bytes(bytes.to_owned()) });
+            return Ok(Buffer { view: MaybeUninit::uninit(), bytes: Some(bytes.to_owned()) });
         }
-        let mut view = ffi::Py_buffer::new();
-        // SAFETY: attached; `view` is a valid Py_buffer to fill; on success
-        // we own the export and release it in Drop.
-        if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut view, ffi::PyBUF_SIMPLE) } != 0 {
+        let mut view = MaybeUninit::<ffi::Py_buffer>::uninit();
+        // SAFETY: attached; `view` is writable memory for a Py_buffer, which
+        // PyObject_GetBuffer fills on success (then we own the export and
+        // release it in Drop, `bytes` being None).
+        if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), view.as_mut_ptr(), ffi::PyBUF_SIMPLE) } != 0 {
             return Err(Raised::already_set());
         }
-        Ok(Buffer { inner: Inner::View(view, PhantomData) })
+        Ok(Buffer { view, bytes: None })
+    }
+
+    /// The export, if not an exact `bytes`.
+    #[inline(always)]
+    fn view(&self) -> Option<&ffi::Py_buffer> {
+        match self.bytes {
+            Some(_) => None,
+            // SAFETY: without `bytes`, the view was filled by a successful
+            // PyObject_GetBuffer and is not yet released.
+            None => Some(unsafe { self.view.assume_init_ref() }),
+        }
     }
 
     #[inline(always)]
     fn is_c_contiguous(&self) -> bool {
-        match &self.inner {
-            Inner::Bytes(_) => true,
+        match self.view() {
+            None => true,
             // Without strides or suboffsets a view is contiguous (what
             // PyBuffer_IsContiguous checks first); otherwise ask CPython.
-            Inner::View(v, _) if v.suboffsets.is_null() && (v.strides.is_null() || v.len == 0) => true,
+            Some(v) if v.suboffsets.is_null() && (v.strides.is_null() || v.len == 0) => true,
             // SAFETY: the view is a live export.
-            Inner::View(v, _) => unsafe { ffi::PyBuffer_IsContiguous(v, b'C' as std::ffi::c_char) != 0 },
+            Some(v) => unsafe { ffi::PyBuffer_IsContiguous(v, b'C' as std::ffi::c_char) != 0 },
         }
     }
 
     /// The bytes.
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        match &self.inner {
-            Inner::Bytes(b) => b.as_bytes(),
-            Inner::View(v, _) => {
-                let len = v.len as usize;
-                if len == 0 || v.buf.is_null() {
-                    return &[];
-                }
-                // SAFETY: a live C-contiguous PyBUF_SIMPLE export of `len`
-                // bytes at `buf`, valid until released in Drop (after this
-                // borrow ends).
-                unsafe { std::slice::from_raw_parts(v.buf.cast::<u8>(), len) }
-            }
+        let Some(v) = self.view() else {
+            return self.bytes.as_ref().map_or(&[], |b| b.as_bytes());
+        };
+        let len = v.len as usize;
+        if len == 0 || v.buf.is_null() {
+            return &[];
         }
+        // SAFETY: a live C-contiguous PyBUF_SIMPLE export of `len` bytes at
+        // `buf`, valid until released in Drop (after this borrow ends).
+        unsafe { std::slice::from_raw_parts(v.buf.cast::<u8>(), len) }
     }
 }
 
@@ -148,13 +159,13 @@ impl Deref for Buffer<'_> {
     }
 }
 
-impl Drop for Inner<'_> {
+impl Drop for Buffer<'_> {
     #[inline]
     fn drop(&mut self) {
-        if let Inner::View(view, _) = self {
-            // SAFETY: the view holds a live export, released exactly once;
-            // the token's lifetime guarantees we are attached.
-            unsafe { ffi::PyBuffer_Release(view) }
+        if self.bytes.is_none() {
+            // SAFETY: without `bytes` the view holds a live export, released
+            // exactly once; the token's lifetime guarantees we are attached.
+            unsafe { ffi::PyBuffer_Release(self.view.as_mut_ptr()) }
         }
     }
 }

@@ -151,10 +151,14 @@ fn zlib_error(module: Borrowed<'_, '_, PyModule>, e: &z::Error, action: &str) ->
     zlib_raise(module, &engine::error_message(e, action))
 }
 
-/// The output so far as a new `bytes`.
+/// The output so far as a new `bytes`; a large one is copied with the GIL
+/// released (C copies its output blocks holding it).
 fn finish<'py>(py: Python<'py>, out: Output) -> PyResult<Bound<'py, PyBytes>> {
-    PyBytes::new(py, &out.buf)
+    if out.buf.len() > DETACH_COPY_MIN { PyBytes::new_detached(py, &out.buf) } else { PyBytes::new(py, &out.buf) }
 }
+
+/// Outputs above this are copied into their `bytes` detached.
+const DETACH_COPY_MIN: usize = 1 << 20;
 
 /// The first output block for compressing `len` bytes: room for all of it
 /// when small (no regrowth), a quarter when large (most inputs shrink).

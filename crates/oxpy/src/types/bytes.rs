@@ -34,6 +34,28 @@ impl PyBytes {
         unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyBytes_FromStringAndSize(data.as_ptr().cast(), len)) }
     }
 
+    /// A new `bytes` holding a copy of `data`, copied with the GIL released
+    /// (detached): for large outputs, whose copy (and the first touch of the
+    /// new object's pages) would otherwise stop every other thread. The new
+    /// object is not visible to other threads until this returns.
+    pub fn new_detached<'py>(mut py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        let len = to_ssize(py, data.len())?;
+        // SAFETY: attached; a null source makes an uninitialised `bytes` of
+        // `len` bytes (a new reference, or null with an exception set).
+        let bytes: Bound<'py, PyBytes> =
+            unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyBytes_FromStringAndSize(std::ptr::null(), len))? };
+        // SAFETY: `bytes` is an exact bytes object; its buffer is valid for
+        // `len` bytes while `bytes` lives.
+        let dst = unsafe { ffi::PyBytes_AsString(bytes.as_ptr()) } as usize;
+        py.detach(|| {
+            // SAFETY: `dst` is the buffer of the new object (only this
+            // thread knows it, and it stays alive across the call): `len`
+            // writable bytes, not overlapping `data`. No Python API is used.
+            unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), dst as *mut u8, data.len()) }
+        });
+        Ok(bytes)
+    }
+
     /// A new `bytes` of exactly `len` bytes, written in place by `fill`
     /// (no intermediate buffer). The buffer starts zeroed.
     #[inline]
