@@ -496,23 +496,15 @@ impl KeyChars {
             let hash = (words[0] ^ words[1].rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             KeyChars { hash: hash ^ (hash >> 29), len: b.len() as u32, words }
         };
-        match text {
-            Text::Ucs1(b) if b.len() <= 16 => short(b),
-            Text::Ucs2(w) if w.len() <= 16 && w.iter().all(|&c| c < 256) => {
-                let mut b = [0u8; 16];
-                for (d, &c) in b.iter_mut().zip(w) {
-                    *d = c as u8;
-                }
-                short(&b[..w.len()])
-            }
-            Text::Ucs4(w) if w.len() <= 16 && w.iter().all(|&c| c < 256) => {
-                let mut b = [0u8; 16];
-                for (d, &c) in b.iter_mut().zip(w) {
-                    *d = c as u8;
-                }
-                short(&b[..w.len()])
-            }
-            _ => KeyChars { hash: text_hash(text), len: LONG, words: [0; 2] },
+        let narrow = match text {
+            Text::Ucs1(b) if b.len() <= 16 => return short(b),
+            Text::Ucs2(w) => short_latin1(w),
+            Text::Ucs4(w) => short_latin1(w),
+            Text::Ucs1(_) => None,
+        };
+        match narrow {
+            Some((b, n)) => short(&b[..n]),
+            None => KeyChars { hash: text_hash(text), len: LONG, words: [0; 2] },
         }
     }
 
@@ -525,6 +517,19 @@ impl KeyChars {
         }
         same_chars(text, key)
     }
+}
+
+/// Wide units of at most 16 latin-1 characters as bytes (and their number).
+#[inline]
+fn short_latin1<T: Copy + Into<u32>>(w: &[T]) -> Option<([u8; 16], usize)> {
+    if w.len() > 16 || w.iter().any(|&c| c.into() > 0xff) {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    for (d, &c) in b.iter_mut().zip(w) {
+        *d = c.into() as u8;
+    }
+    Some((b, w.len()))
 }
 
 /// Up to 16 bytes as two words from which they can be read back given
