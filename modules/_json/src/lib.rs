@@ -284,6 +284,8 @@ pub struct Scanner {
     /// Before 3.13, C's scanner keeps its key memo dict, shared by calls
     /// re-entered from hooks and cleared when any call ends (see `Memo`).
     memo: [ObjectMember; MEMO_FIELDS],
+    /// The running version's scanning differences (the module's).
+    compat: jc::Compat,
 }
 
 const MEMO_FIELDS: usize = if PY_MINOR_VERSION >= 13 { 0 } else { 1 };
@@ -335,11 +337,12 @@ impl NewObject for ScannerNew {
     fn call<'a, 'py>(
         py: Python<'py>,
         cls: Borrowed<'a, 'py, PyType>,
-        _module: Borrowed<'a, 'py, PyModule>,
+        module: Borrowed<'a, 'py, PyModule>,
         args: Borrowed<'a, 'py, PyTuple>,
         kwargs: Option<Borrowed<'a, 'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let [ctx, ..] = parse_objects(py, args, kwargs, c"O:make_scanner", &[c"context"])?;
+        let compat = module.state::<State>()?.compat;
         let Some(ctx) = ctx else { return Err(SystemError::raise(py, "missing context")) };
         let strict = ctx.getattr(c"strict")?.as_borrowed().is_truthy()?;
         let get = |name: &CStr| ctx.getattr(name).map(ObjectMember::new);
@@ -352,6 +355,7 @@ impl NewObject for ScannerNew {
         };
         let scanner = Scanner {
             memo,
+            compat,
             strict: BoolMember::new(strict),
             object_hook: get(c"object_hook")?,
             object_pairs_hook: get(c"object_pairs_hook")?,
@@ -372,7 +376,7 @@ impl CallObject for ScannerCall {
     fn call<'a, 'py>(
         py: Python<'py>,
         slf: Borrowed<'a, 'py, Scanner>,
-        module: Borrowed<'a, 'py, PyModule>,
+        _module: Borrowed<'a, 'py, PyModule>,
         args: Borrowed<'a, 'py, PyTuple>,
         kwargs: Option<Borrowed<'a, 'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -380,7 +384,7 @@ impl CallObject for ScannerCall {
         let (Some(s), Some(idx)) = (s, idx) else { return Err(SystemError::raise(py, "missing argument")) };
         let idx = idx.index_as_ssize()?;
         let s = str_arg(py, s)?;
-        let compat = module.state::<State>()?.compat;
+        let compat = slf.get().compat;
         // A local, not moved after: the memo holds its first keys inline.
         let memo = std::cell::RefCell::new(Memo::new(py, slf.get()));
         let scan = Scan::new(py, slf.get(), s, &memo)?;
@@ -417,23 +421,27 @@ struct Scan<'s, 'py> {
 /// could see the dict (a hook or parser is called), then move to the dict
 /// in their order, and later keys go through it (`PyDict_SetDefault`, as C).
 struct Memo<'py> {
-    fast: Option<KeyMemo<'py>>,
+    /// The keys while they are ours (not `shared`).
+    fast: KeyMemo<'py>,
+    /// The keys are in the scanner's dict (later ones go through it).
+    shared: bool,
     /// The scanner's dict (before 3.13).
     dict: Option<Bound<'py, PyAny>>,
 }
 
 impl<'py> Memo<'py> {
+    #[inline(always)]
     fn new(py: Python<'py>, scanner: &Scanner) -> Self {
         let dict = scanner.memo.first().map(|m| m.get(py));
         // Re-entered: the outer call's keys are in the dict already.
         let shared = dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()).is_some_and(|d| !d.is_empty());
-        Memo { fast: (!shared).then(KeyMemo::new), dict }
+        Memo { fast: KeyMemo::new(), shared, dict }
     }
 
     /// The `str` of a key's text, the same object for the same characters.
     fn key(&mut self, input: &Input<'_, 'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
-        if let Some(fast) = &mut self.fast {
-            return fast.key(input, text);
+        if !self.shared {
+            return self.fast.key(input, text);
         }
         let key = input.str_of(text)?.into_any();
         match self.dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()) {
@@ -445,8 +453,9 @@ impl<'py> Memo<'py> {
     /// Before Python code runs: the keys so far move to the scanner's dict.
     fn share(&mut self) -> PyResult<()> {
         let Some(d) = self.dict.as_ref().and_then(|d| d.as_borrowed().downcast::<PyDict>()) else { return Ok(()) };
-        if let Some(fast) = self.fast.take() {
-            for (_, k) in &fast.keys {
+        if !self.shared {
+            self.shared = true;
+            for (_, k) in std::mem::take(&mut self.fast.keys) {
                 d.setdefault(k.as_borrowed(), k.as_borrowed())?;
             }
         }
@@ -550,6 +559,7 @@ fn short_words(b: &[u8]) -> [u64; 2] {
 }
 
 impl<'py> KeyMemo<'py> {
+    #[inline(always)]
     fn new() -> Self {
         KeyMemo { keys: smallvec::SmallVec::new(), table: Vec::new() }
     }
@@ -681,10 +691,53 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-/// An open container while scanning, with its recursion level.
-enum Frame<'py> {
-    Object { target: Bound<'py, PyAny>, pairs: bool, key: Option<Bound<'py, PyAny>>, _level: RecursionGuard<'py> },
-    Array { list: Bound<'py, PyList>, _level: RecursionGuard<'py> },
+/// The open containers of a scan: the innermost one (its dict, pairs list
+/// or list, and the key waiting for its value, `None` in an array) in
+/// fields of its own, the enclosing ones on a stack touched only when
+/// containers nest. A flat document never uses the stack: a small vector's
+/// pushes and pops store and reload its length at an address chosen by a
+/// branch, which costs more than the rest of an empty container.
+struct Frames<'py> {
+    container: Option<Bound<'py, PyAny>>,
+    key: Option<Bound<'py, PyAny>>,
+    outer: smallvec::SmallVec<[Frame<'py>; 4]>,
+    /// One recursion level per open container (no storage: a count).
+    levels: Vec<RecursionGuard<'py>>,
+}
+
+/// An enclosing container and its key waiting for a value.
+type Frame<'py> = (Bound<'py, PyAny>, Option<Bound<'py, PyAny>>);
+
+impl<'py> Frames<'py> {
+    fn new() -> Self {
+        Frames { container: None, key: None, outer: smallvec::SmallVec::new(), levels: Vec::new() }
+    }
+
+    #[inline]
+    fn open(&mut self, container: Bound<'py, PyAny>, level: RecursionGuard<'py>) {
+        self.levels.push(level);
+        if let Some(enclosing) = self.container.replace(container) {
+            self.outer.push((enclosing, self.key.take()));
+        }
+    }
+
+    /// The innermost container, closed (its level is left when it drops).
+    #[inline]
+    fn close(&mut self) -> Option<(Bound<'py, PyAny>, RecursionGuard<'py>)> {
+        let container = self.container.take()?;
+        self.key = None;
+        if let Some((enclosing, key)) = self.outer.pop() {
+            self.container = Some(enclosing);
+            self.key = key;
+        }
+        Some((container, self.levels.pop()?))
+    }
+
+    /// The innermost container and its key slot.
+    #[inline]
+    fn top(&mut self) -> Option<(&Bound<'py, PyAny>, &mut Option<Bound<'py, PyAny>>)> {
+        self.container.as_ref().map(|c| (c, &mut self.key))
+    }
 }
 
 impl<'s, 'py> Scan<'s, 'py> {
@@ -712,44 +765,42 @@ impl<'s, 'py> Scan<'s, 'py> {
     fn run<T: CodeUnit>(&self, units: &[T], idx: isize, compat: jc::Compat) -> PyResult<(Bound<'py, PyAny>, usize)> {
         let py = self.py;
         let mut scanner = jc::Scanner::new(units, idx, self.scanner.strict.get(), compat);
-        let mut stack: smallvec::SmallVec<[Frame<'py>; 8]> = smallvec::SmallVec::new();
+        let mut frames = Frames::new();
+        // Objects are pairs lists for `object_pairs_hook`, else dicts.
+        let pairs = !self.pairs_hook.as_borrowed().is_none();
         let mut result = None;
         while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.input.s))? {
             let value = match event {
                 Event::StartObject => {
                     let level = py.enter_recursive_call(c" while decoding a JSON object from a unicode string")?;
-                    let pairs = !self.pairs_hook.as_borrowed().is_none();
                     let target = if pairs { PyList::new(py)?.into_any() } else { PyDict::new(py)?.into_any() };
-                    stack.push(Frame::Object { target, pairs, key: None, _level: level });
+                    frames.open(target, level);
                     continue;
                 }
                 Event::StartArray => {
                     let level = py.enter_recursive_call(c" while decoding a JSON array from a unicode string")?;
-                    stack.push(Frame::Array { list: PyList::new(py)?, _level: level });
+                    frames.open(PyList::new(py)?.into_any(), level);
                     continue;
                 }
                 Event::Key(text) => {
                     let key = self.memo.borrow_mut().key(&self.input, text)?;
-                    if let Some(Frame::Object { key: slot, .. }) = stack.last_mut() {
+                    if let Some((_, slot)) = frames.top() {
                         *slot = Some(key);
                     }
                     continue;
                 }
-                Event::EndObject => match stack.pop() {
-                    // The hooks run inside the object's recursion level, as
-                    // in C; the level ends when the frame drops after.
-                    Some(Frame::Object { target, pairs, _level, .. }) => {
-                        if pairs || !self.object_hook.as_borrowed().is_none() {
-                            self.object_hooked(target, pairs)?
-                        } else {
-                            target
-                        }
+                // The hooks run inside the object's recursion level, as in
+                // C; the level ends when `_level` drops after.
+                Event::EndObject => match frames.close() {
+                    Some((target, _level)) if pairs || !self.object_hook.as_borrowed().is_none() => {
+                        self.object_hooked(target, pairs)?
                     }
-                    _ => return Err(SystemError::raise(py, "unbalanced JSON events")),
+                    Some((target, _level)) => target,
+                    None => return Err(SystemError::raise(py, "unbalanced JSON events")),
                 },
-                Event::EndArray => match stack.pop() {
-                    Some(Frame::Array { list, .. }) => list.into_any(),
-                    _ => return Err(SystemError::raise(py, "unbalanced JSON events")),
+                Event::EndArray => match frames.close() {
+                    Some((list, _level)) => list,
+                    None => return Err(SystemError::raise(py, "unbalanced JSON events")),
                 },
                 Event::Str(text) => self.input.str_of(text)?.into_any(),
                 Event::Number(n) => self.number(&n)?,
@@ -758,21 +809,25 @@ impl<'s, 'py> Scan<'s, 'py> {
                 Event::False => false.into_py_object(py)?,
                 Event::Constant(c) => self.constant(c)?,
             };
-            match stack.last_mut() {
+            match frames.top() {
                 None => result = Some(value),
-                Some(Frame::Array { list, .. }) => list.as_borrowed().append(value.as_borrowed())?,
-                Some(Frame::Object { target, pairs, key, .. }) => {
-                    let Some(key) = key.take() else { return Err(SystemError::raise(py, "value without key")) };
-                    if *pairs {
+                // An array.
+                Some((list, None)) => {
+                    if let Some(list) = list.as_borrowed().downcast::<PyList>() {
+                        list.append(value.as_borrowed())?;
+                    }
+                }
+                Some((target, key @ Some(_))) => {
+                    let Some(key) = key.take() else { continue };
+                    if pairs {
                         let pair = PyTuple::build(py, 2, |out| {
                             out.push(key);
                             out.push(value);
                             Ok(())
                         })?;
-                        target
-                            .as_borrowed()
-                            .downcast::<PyList>()
-                            .map_or(Ok(()), |l| l.append(pair.as_borrowed().as_any()))?;
+                        if let Some(list) = target.as_borrowed().downcast::<PyList>() {
+                            list.append(pair.as_borrowed().as_any())?;
+                        }
                     } else if let Some(d) = target.as_borrowed().downcast::<PyDict>() {
                         d.set_item(key.as_borrowed(), value.as_borrowed())?;
                     }

@@ -46,8 +46,8 @@
 //! in C; the scanner's own stack is on the heap past a small depth.
 
 use crate::run::skip_ws;
-use crate::string;
-use crate::{CodeUnit, Compat, NoMemory, ScanError, StrBuf, Text, msg};
+use crate::string::{self, Span};
+use crate::{CodeUnit, Compat, ScanError, StrBuf, Text, msg};
 use std::borrow::Cow;
 
 /// One step of the scan.
@@ -214,6 +214,28 @@ enum State {
     Done,
 }
 
+/// What a step read, without its text: steps return it in a register and
+/// keep the text's place in the scanner, so no event is copied through
+/// memory (a copy of a just-written enum stalls store forwarding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    Str,
+    Key,
+    Int,
+    Float,
+    Null,
+    True,
+    False,
+    Constant(Constant),
+    StartObject,
+    EndObject,
+    StartArray,
+    EndArray,
+}
+
+/// A step failed: the error is in `Scanner::error`.
+struct Failed;
+
 /// `scan_once(string, idx)` as a pull parser; see the module documentation
 /// for how the glue drives it.
 #[derive(Clone, Debug)]
@@ -230,6 +252,12 @@ pub struct Scanner<'s, T> {
     state: State,
     /// The characters of the last escaped string.
     buf: StrBuf,
+    /// The last string or key read.
+    span: Span,
+    /// Where the last number read starts (it ends at `pos`).
+    number_start: usize,
+    /// The error of the failed step.
+    error: Option<ScanError>,
 }
 
 macro_rules! matches_at {
@@ -252,6 +280,9 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
             stack: smallvec::SmallVec::new(),
             state: State::Start,
             buf: StrBuf::new(),
+            span: Span::Buf,
+            number_start: 0,
+            error: None,
         }
     }
 
@@ -265,6 +296,7 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
         self.stack.clear();
         self.state = State::Start;
         self.buf.clear();
+        self.error = None;
     }
 
     /// After the last event (`Ok(None)`): the index after the value.
@@ -279,19 +311,51 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
 
     /// The next event: `Ok(None)` once the value is complete. After an error,
     /// the scan is over (later calls give `Ok(None)`).
+    #[inline(always)]
     pub fn next_event(&mut self) -> Result<Option<Event<'_, T>>, ScanError> {
         // Every successful step sets the next state.
         let state = std::mem::replace(&mut self.state, State::Done);
-        self.step(state)
+        match self.step(state) {
+            Ok(Some(token)) => Ok(Some(self.event(token))),
+            Ok(None) => Ok(None),
+            Err(Failed) => Err(self.error.take().unwrap_or(ScanError::NoMemory)),
+        }
     }
 
-    #[inline]
-    fn step(&mut self, state: State) -> Result<Option<Event<'_, T>>, ScanError> {
+    /// The event of the token just read.
+    #[inline(always)]
+    fn event(&self, token: Token) -> Event<'_, T> {
+        match token {
+            Token::Str => Event::Str(self.span.text(self.s, &self.buf)),
+            Token::Key => Event::Key(self.span.text(self.s, &self.buf)),
+            Token::Int | Token::Float => Event::Number(Number {
+                text: self.s.get(self.number_start..self.pos).unwrap_or_default(),
+                is_float: token == Token::Float,
+            }),
+            Token::Null => Event::Null,
+            Token::True => Event::True,
+            Token::False => Event::False,
+            Token::Constant(c) => Event::Constant(c),
+            Token::StartObject => Event::StartObject,
+            Token::EndObject => Event::EndObject,
+            Token::StartArray => Event::StartArray,
+            Token::EndArray => Event::EndArray,
+        }
+    }
+
+    /// Keeps `e` for `next_event` to return.
+    #[cold]
+    fn fail(&mut self, e: ScanError) -> Failed {
+        self.error = Some(e);
+        Failed
+    }
+
+    fn step(&mut self, state: State) -> Result<Option<Token>, Failed> {
         let s = self.s;
         match state {
             State::Start => {
                 let Ok(idx) = usize::try_from(self.start) else {
-                    return Err(ScanError::Value(msg::IDX_NEGATIVE));
+                    return Err(self.fail(ScanError::Value(msg::IDX_NEGATIVE)));
                 };
                 self.value(idx).map(Some)
             }
@@ -311,14 +375,14 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
                         if self.compat.trailing_comma_error
                             && s.get(j).is_some_and(|&c| c.code_point() == u32::from(close))
                         {
-                            return Err(ScanError::decode(trailing, i));
+                            return Err(self.fail(ScanError::decode(trailing, i)));
                         }
                         match frame {
                             Frame::Object => self.key(j).map(Some),
                             Frame::Array => self.value(j).map(Some),
                         }
                     }
-                    _ => Err(ScanError::decode(msg::EXPECTING_COMMA, i)),
+                    _ => Err(self.fail(ScanError::decode(msg::EXPECTING_COMMA, i))),
                 }
             }
             State::ObjectFirst => {
@@ -340,7 +404,7 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
             State::Colon => {
                 let i = skip_ws(s, self.pos);
                 if s.get(i).is_none_or(|&c| c.code_point() != u32::from(b':')) {
-                    return Err(ScanError::decode(msg::EXPECTING_COLON, i));
+                    return Err(self.fail(ScanError::decode(msg::EXPECTING_COLON, i)));
                 }
                 let i = skip_ws(s, i + 1);
                 self.value(i).map(Some)
@@ -351,74 +415,90 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
 
     /// The closing bracket of the innermost container at `i`.
     #[inline]
-    fn close(&mut self, i: usize) -> Event<'_, T> {
+    fn close(&mut self, i: usize) -> Token {
         self.pos = i + 1;
         self.state = State::AfterValue;
         match self.stack.pop() {
-            Some(Frame::Object) => Event::EndObject,
-            _ => Event::EndArray,
+            Some(Frame::Object) => Token::EndObject,
+            _ => Token::EndArray,
+        }
+    }
+
+    /// The string whose opening quote is at `i - 1`.
+    #[inline]
+    fn string(&mut self, i: usize) -> Result<(), Failed> {
+        match string::scan(self.s, i, self.strict, &mut self.buf) {
+            Ok((span, end)) => {
+                self.span = span;
+                self.pos = end;
+                Ok(())
+            }
+            Err(e) => Err(self.fail(e)),
         }
     }
 
     /// An object's key at `i`.
     #[inline]
-    fn key(&mut self, i: usize) -> Result<Event<'_, T>, ScanError> {
-        let s = self.s;
-        if s.get(i).is_none_or(|&c| c != T::QUOTE) {
-            return Err(ScanError::decode(msg::EXPECTING_PROPERTY_NAME, i));
+    fn key(&mut self, i: usize) -> Result<Token, Failed> {
+        if self.s.get(i).is_none_or(|&c| c != T::QUOTE) {
+            return Err(self.fail(ScanError::decode(msg::EXPECTING_PROPERTY_NAME, i)));
         }
-        let (span, end) = string::scan(s, i + 1, self.strict, &mut self.buf)?;
-        self.pos = end;
+        self.string(i + 1)?;
         self.state = State::Colon;
-        Ok(Event::Key(span.text(s, &self.buf)))
+        Ok(Token::Key)
     }
 
     /// The value at `i` (C's `scan_once_unicode`: no whitespace skipped).
     #[inline]
-    fn value(&mut self, i: usize) -> Result<Event<'_, T>, ScanError> {
+    fn value(&mut self, i: usize) -> Result<Token, Failed> {
         let s = self.s;
         let Some(&c) = s.get(i) else {
-            return Err(ScanError::StopIteration(i));
+            return Err(self.fail(ScanError::StopIteration(i)));
         };
         let mut state = State::AfterValue;
-        let (event, len) = match c.code_point() {
+        let (token, len) = match c.code_point() {
             0x22 => {
-                let (span, end) = string::scan(s, i + 1, self.strict, &mut self.buf)?;
-                self.pos = end;
+                self.string(i + 1)?;
                 self.state = State::AfterValue;
-                return Ok(Event::Str(span.text(s, &self.buf)));
+                return Ok(Token::Str);
             }
             0x7b => {
                 self.push(Frame::Object)?;
                 state = State::ObjectFirst;
-                (Event::StartObject, 1)
+                (Token::StartObject, 1)
             }
             0x5b => {
                 self.push(Frame::Array)?;
                 state = State::ArrayFirst;
-                (Event::StartArray, 1)
+                (Token::StartArray, 1)
             }
-            0x6e if matches_at!(s, i, b"null") => (Event::Null, 4),
-            0x74 if matches_at!(s, i, b"true") => (Event::True, 4),
-            0x66 if matches_at!(s, i, b"false") => (Event::False, 5),
-            0x4e if matches_at!(s, i, b"NaN") => (Event::Constant(Constant::NaN), 3),
-            0x49 if matches_at!(s, i, b"Infinity") => (Event::Constant(Constant::Infinity), 8),
-            0x2d if matches_at!(s, i, b"-Infinity") => (Event::Constant(Constant::NegInfinity), 9),
+            0x6e if matches_at!(s, i, b"null") => (Token::Null, 4),
+            0x74 if matches_at!(s, i, b"true") => (Token::True, 4),
+            0x66 if matches_at!(s, i, b"false") => (Token::False, 5),
+            0x4e if matches_at!(s, i, b"NaN") => (Token::Constant(Constant::NaN), 3),
+            0x49 if matches_at!(s, i, b"Infinity") => (Token::Constant(Constant::Infinity), 8),
+            0x2d if matches_at!(s, i, b"-Infinity") => (Token::Constant(Constant::NegInfinity), 9),
             _ => {
-                let (end, is_float) = match_number(s, i)?;
+                let (end, is_float) = match match_number(s, i) {
+                    Ok(found) => found,
+                    Err(e) => return Err(self.fail(e)),
+                };
+                self.number_start = i;
                 self.pos = end;
                 self.state = State::AfterValue;
-                return Ok(Event::Number(Number { text: &s[i..end], is_float }));
+                return Ok(if is_float { Token::Float } else { Token::Int });
             }
         };
         self.pos = i + len;
         self.state = state;
-        Ok(event)
+        Ok(token)
     }
 
     #[inline]
-    fn push(&mut self, frame: Frame) -> Result<(), NoMemory> {
-        self.stack.try_reserve(1).map_err(|_| NoMemory)?;
+    fn push(&mut self, frame: Frame) -> Result<(), Failed> {
+        if self.stack.try_reserve(1).is_err() {
+            return Err(self.fail(ScanError::NoMemory));
+        }
         self.stack.push(frame);
         Ok(())
     }
