@@ -33,8 +33,8 @@ impl ModuleState for State {
         module.add(c"make_encoder", &encoder_type.clone_ref().into_any())?;
         let escaper = |name: &CStr| module.as_any().getattr(name).map(Bound::unbind);
         let escapers = [
-            (escaper(c"encode_basestring_ascii")?, fast_encode_ascii as FastEncode),
-            (escaper(c"encode_basestring")?, fast_encode as FastEncode),
+            (escaper(c"encode_basestring_ascii")?, FastEncode::Ascii),
+            (escaper(c"encode_basestring")?, FastEncode::Unicode),
         ];
         Ok(State {
             escapers,
@@ -903,27 +903,34 @@ pub struct Encoder {
     skipkeys: BoolMember,
     allow_nan: bool,
     /// How strings are escaped: C's `fast_encode` when `encoder` is one of
-    /// this module's escapers, else a call of `encoder` (a function pointer,
-    /// as C's, which gives the object C's size).
+    /// this module's escapers, else a call of `encoder` (word-sized, as C's
+    /// function pointer, which gives the object C's size).
     fast: Option<FastEncode>,
 }
 
 /// Appends a string's escaped JSON form to the output.
-type FastEncode = fn(&mut StrBuf, StrData<'_>) -> Result<(), jc::NoMemory>;
-
-fn fast_encode_ascii(buf: &mut StrBuf, s: StrData<'_>) -> Result<(), jc::NoMemory> {
-    match s {
-        StrData::Ucs1(u) => buf.push_escaped_ascii(u),
-        StrData::Ucs2(u) => buf.push_escaped_ascii(u),
-        StrData::Ucs4(u) => buf.push_escaped_ascii(u),
-    }
+/// One of this module's escapers (called directly, not through a pointer:
+/// a string's `StrData` passed to an indirect call goes through memory).
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+enum FastEncode {
+    /// `encode_basestring_ascii`.
+    Ascii,
+    /// `encode_basestring`.
+    Unicode,
 }
 
-fn fast_encode(buf: &mut StrBuf, s: StrData<'_>) -> Result<(), jc::NoMemory> {
-    match s {
-        StrData::Ucs1(u) => buf.push_escaped(u),
-        StrData::Ucs2(u) => buf.push_escaped(u),
-        StrData::Ucs4(u) => buf.push_escaped(u),
+impl FastEncode {
+    #[inline(always)]
+    fn push(self, buf: &mut StrBuf, s: StrData<'_>) -> Result<(), jc::NoMemory> {
+        match (self, s) {
+            (FastEncode::Ascii, StrData::Ucs1(u)) => buf.push_escaped_ascii(u),
+            (FastEncode::Ascii, StrData::Ucs2(u)) => buf.push_escaped_ascii(u),
+            (FastEncode::Ascii, StrData::Ucs4(u)) => buf.push_escaped_ascii(u),
+            (FastEncode::Unicode, StrData::Ucs1(u)) => buf.push_escaped(u),
+            (FastEncode::Unicode, StrData::Ucs2(u)) => buf.push_escaped(u),
+            (FastEncode::Unicode, StrData::Ucs4(u)) => buf.push_escaped(u),
+        }
     }
 }
 
@@ -1139,8 +1146,10 @@ struct Output<'e, 'py> {
 type Indentation<'py> = (Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>);
 
 /// The circular reference check (C's `markers` dict of ids). Given an empty
-/// dict, as `json` always does, the ids are kept in a Rust set instead: the
-/// dict ends empty either way, and nothing else reads it during the call.
+/// dict, as `json` always does, the marks are kept in Rust instead (the
+/// open containers; those deeper than `SHALLOW` also in a set of
+/// addresses): the dict ends empty either way, and nothing else reads it
+/// during the call.
 enum Markers<'py> {
     Off,
     Dict(Bound<'py, PyDict>),
@@ -1150,6 +1159,9 @@ enum Markers<'py> {
         Bound<'py, PyDict>,
     ),
 }
+
+/// Open containers found by a linear search (deeper ones: in a set).
+const SHALLOW: usize = 16;
 
 /// A marked container, unmarked when its encoding ends.
 enum Mark<'py> {
@@ -1174,7 +1186,7 @@ impl<'py> Output<'_, 'py> {
     fn push_string(&mut self, s: Borrowed<'_, 'py, PyStr>) -> PyResult<()> {
         let py = self.py;
         match self.this.fast {
-            Some(f) => f(&mut self.buf, s.data()?).map_err(|_| MemoryError::raise_empty(py)),
+            Some(f) => f.push(&mut self.buf, s.data()?).map_err(|_| MemoryError::raise_empty(py)),
             None => {
                 self.materialize()?;
                 let encoded = self.this.encoder.get(py).as_borrowed().call1(s.as_any())?;
@@ -1210,28 +1222,14 @@ impl<'py> Output<'_, 'py> {
             };
             return self.push_ascii(name);
         }
-        self.push_ascii(jc::float_repr(x).as_bytes())
+        jc::push_float_repr(x, &mut self.buf).map_err(|_| MemoryError::raise_empty(self.py))
     }
 
     /// An int: `int.__repr__` (C's `PyLong_Type.tp_repr`).
     fn push_int(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<()> {
         if let Some(oxpy::types::IntValue::Signed(v)) = obj.as_int().map(|i| i.value()) {
             // int's repr of a 64-bit value: its decimal digits.
-            let mut digits = [0u8; 20];
-            let mut at = digits.len();
-            let mut n = v.unsigned_abs();
-            loop {
-                at -= 1;
-                digits[at] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            if v < 0 {
-                self.push_ascii(b"-")?;
-            }
-            return self.push_ascii(&digits[at..]);
+            return self.buf.push_decimal(v).map_err(|_| MemoryError::raise_empty(self.py));
         }
         let repr = obj.int_repr()?;
         self.push_str(repr.as_borrowed().as_any())
@@ -1257,10 +1255,16 @@ impl<'py> Output<'_, 'py> {
     fn mark(&mut self, obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Mark<'py>> {
         match &mut self.markers {
             Markers::Off => Ok(Mark::None),
-            Markers::Set(set, open, _) => {
+            Markers::Set(deep, open, _) => {
+                // The open containers are the ancestors: the first few are
+                // searched, the deeper ones also kept in a set.
                 let address = obj.as_ptr() as usize;
-                if !set.insert(address) {
+                let shallow = open.iter().take(SHALLOW).any(|o| o.as_ptr() as usize == address);
+                if shallow || (open.len() > SHALLOW && deep.contains(&address)) {
                     return Err(ValueError::raise(self.py, "Circular reference detected"));
+                }
+                if open.len() >= SHALLOW {
+                    deep.insert(address);
                 }
                 open.push(obj.to_owned());
                 Ok(Mark::Address(address))
@@ -1278,9 +1282,11 @@ impl<'py> Output<'_, 'py> {
 
     fn unmark(&mut self, mark: Mark<'py>) -> PyResult<()> {
         match (mark, &mut self.markers) {
-            (Mark::Address(a), Markers::Set(set, open, _)) => {
-                set.remove(&a);
+            (Mark::Address(a), Markers::Set(deep, open, _)) => {
                 open.pop();
+                if open.len() >= SHALLOW {
+                    deep.remove(&a);
+                }
                 Ok(())
             }
             (Mark::Id(id), Markers::Dict(markers)) => markers.as_borrowed().del_item(id.as_borrowed()),

@@ -249,16 +249,64 @@ const ASCII_PLAIN: [bool; 256] = {
 };
 
 /// [`escape_ascii`] of latin-1 text into bytes; short strings (most keys
-/// and values) in one pass with room for the worst case reserved first.
+/// and values) in one pass with room for the worst case reserved first,
+/// eight bytes at a time where none needs escaping.
 #[inline]
 pub(crate) fn escape_ascii_bytes(s: &[u8], out: &mut Vec<u8>) -> Result<(), NoMemory> {
     if s.len() > SHORT {
         return escape_ascii_cast(s, out);
     }
-    // At most six units per byte (`\u00xx`) and the quotes.
-    out.try_reserve(6 * s.len() + 2).map_err(|_| NoMemory)?;
-    // Byte by byte: a call to copy a run costs more than a short string.
+    // At most six units per byte (`\u00xx`) and the quotes; and a whole
+    // word past the end (then cut back).
+    out.try_reserve(6 * s.len() + 2 + 8).map_err(|_| NoMemory)?;
     out.push(b'"');
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        let w: [u8; 8] = w.try_into().unwrap_or_default();
+        if plain_word(u64::from_le_bytes(w)) {
+            out.extend_from_slice(&w);
+        } else {
+            escape_ascii_each(&w, out);
+        }
+    }
+    let tail = words.remainder();
+    if !tail.is_empty() {
+        // Padded with a plain byte: one fixed-size copy, then cut back. (Put
+        // together in a register: a short copy into memory read back as a
+        // word would stall store forwarding.)
+        let w = tail
+            .iter()
+            .enumerate()
+            .fold(u64::from_le_bytes([b'a'; 8]), |w, (i, &b)| w & !(0xff << (8 * i)) | u64::from(b) << (8 * i));
+        if plain_word(w) {
+            out.extend_from_slice(&w.to_le_bytes());
+            out.truncate(out.len() - (8 - tail.len()));
+        } else {
+            escape_ascii_each(tail, out);
+        }
+    }
+    out.push(b'"');
+    Ok(())
+}
+
+/// Whether none of the eight bytes of `w` needs escaping in
+/// `encode_basestring_ascii`: each is in `' '..='~'` and not `"` or `\`.
+#[inline(always)]
+fn plain_word(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Exact for bytes below 0x80 (checked first): whether a byte is below `n`.
+    let below = |n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH != 0;
+    let has = |b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGH != 0
+    };
+    w & HIGH == 0 && !below(b' ') && !has(b'"') && !has(b'\\') && !has(0x7f)
+}
+
+/// `encode_basestring_ascii`'s units of each byte of `s` (no quotes).
+#[inline]
+fn escape_ascii_each(s: &[u8], out: &mut Vec<u8>) {
     for &b in s {
         if ASCII_PLAIN[usize::from(b)] {
             out.push(b);
@@ -269,8 +317,6 @@ pub(crate) fn escape_ascii_bytes(s: &[u8], out: &mut Vec<u8>) -> Result<(), NoMe
             }
         }
     }
-    out.push(b'"');
-    Ok(())
 }
 
 /// Appends `encode_basestring(s)` to `out`, whose units are at least as wide
@@ -345,6 +391,23 @@ pub fn escaped_len<T: CodeUnit>(s: &[T]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `plain_word` agrees with the per-byte table for every pair of byte
+    /// values at every pair of places (borrows between bytes included).
+    #[test]
+    fn plain_words() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                for (i, j) in [(0, 1), (1, 0), (3, 4), (6, 7), (0, 7), (7, 2)] {
+                    let mut w = [b'x'; 8];
+                    w[i] = a;
+                    w[j] = b;
+                    let want = w.iter().all(|&c| ASCII_PLAIN[usize::from(c)]);
+                    assert_eq!(plain_word(u64::from_le_bytes(w)), want, "{w:?}");
+                }
+            }
+        }
+    }
 
     fn ascii(s: &[u32]) -> String {
         let mut v = Vec::new();

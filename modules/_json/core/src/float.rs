@@ -83,6 +83,36 @@ impl Write for Stack {
 /// encoder writes `NaN`, `Infinity`, `-Infinity` or fails instead; see
 /// `c_make_encoder`).
 pub fn float_repr(x: f64) -> FloatRepr {
+    #[cfg(feature = "zmij")]
+    if x.is_finite() && x != 0.0 {
+        let mut buf = zmij::Buffer::new();
+        let text = buf.format_finite(x).as_bytes();
+        if is_python_layout(text, x) {
+            let mut out = FloatRepr { buf: [0; 32], len: 0 };
+            out.push(text);
+            return out;
+        }
+    }
+    laid_out(x)
+}
+
+/// Appends `float_repr(x)` to `buf` (without copying it through a
+/// `FloatRepr` first in the common case).
+pub fn push_float_repr(x: f64, buf: &mut crate::StrBuf) -> Result<(), crate::NoMemory> {
+    #[cfg(feature = "zmij")]
+    if x.is_finite() && x != 0.0 {
+        let mut digits = zmij::Buffer::new();
+        let text = digits.format_finite(x).as_bytes();
+        if is_python_layout(text, x) {
+            return buf.extend(text);
+        }
+    }
+    buf.extend(float_repr(x).as_bytes())
+}
+
+/// `float_repr` the long way: the shortest digits, read, checked for
+/// `round_half_even`, laid out as Python does.
+fn laid_out(x: f64) -> FloatRepr {
     let mut out = FloatRepr { buf: [0; 32], len: 0 };
     if x.is_nan() {
         out.push(b"nan");
@@ -149,6 +179,42 @@ fn shortest(x: f64) -> ([u8; 20], usize, i32) {
     let mut sci = Stack { buf: [0; 40], len: 0 };
     let _ = write!(sci, "{x:e}");
     parse_decimal(&sci.buf[..sci.len])
+}
+
+/// Whether `zmij`'s text of `x` (finite, not zero) is `repr(x)` as it is:
+/// `zmij` writes the same shortest digits and, between `1e-5` and `1e16`,
+/// the same positional layout (`12.5`, `100.0`, `0.001`), but `1e-05` as
+/// `0.00001` and exponents without Python's two digits (`1e-7`); and a
+/// text that may need `round_half_even` goes the long way. (The common
+/// case: it saves reading the digits back and laying them out again.)
+#[cfg(feature = "zmij")]
+#[inline]
+fn is_python_layout(text: &[u8], x: f64) -> bool {
+    let digits = text.strip_prefix(b"-").unwrap_or(text);
+    if digits.contains(&b'e') || digits.starts_with(b"0.0000") {
+        return false;
+    }
+    let Some(point) = digits.iter().position(|&c| c == b'.') else { return false };
+    // The place of the last significant digit (`k`: it counts 10**k) and
+    // whether that digit is odd, which `round_half_even` needs first.
+    let (k, last) = match &digits[point + 1..] {
+        b"0" => {
+            let int = &digits[..point];
+            let zeros = int.iter().rev().take_while(|&&c| c == b'0').count();
+            (zeros as i32, int[int.len() - 1 - zeros.min(int.len() - 1)])
+        }
+        frac => (-(frac.len() as i32), frac[frac.len() - 1]),
+    };
+    if (last - b'0').is_multiple_of(2) {
+        return true;
+    }
+    // `round_half_even` changes nothing unless `x == t * 10**k / 2` for an
+    // odd `t`, which needs `x`'s odd significand to be scaled by `2**(k-1)`.
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, e) = if biased == 0 { (frac, -1074) } else { (frac | (1 << 52), biased - 1075) };
+    m != 0 && e + m.trailing_zeros() as i32 + 1 != k
 }
 
 /// The same with `zmij`.
@@ -290,6 +356,39 @@ mod tests {
             let (digits, n, e) = parse_decimal(text);
             assert_eq!((&digits[..n], e), (want.as_bytes(), exp), "{text:?}");
         }
+    }
+
+    /// The fast path gives what the long way gives, and is the common
+    /// path, on doubles of every kind (random bits, cents, integers, powers
+    /// of ten, halves, the tie of `round_half_even`).
+    #[cfg(feature = "zmij")]
+    #[test]
+    fn fast_layout_is_the_long_way() {
+        let mut s: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let mut xs =
+            vec![f64::from_bits(0x4307_c058_6dbc_15c2), 0.5, 1.5, 2.5, 100.0, 1e15, 2f64.powi(53) + 2.0, 1e-4, 1e-5];
+        for _ in 0..300_000 {
+            xs.push(f64::from_bits(next()));
+            xs.push((next() % 10_000_000) as f64 / 100.0);
+            xs.push((next() % 100_000) as f64 * 10f64.powi((next() % 30) as i32 - 12));
+            xs.push(((next() % (1 << 20)) as f64 + 0.5) * 2f64.powi((next() % 40) as i32 - 5));
+        }
+        let mut fast = 0;
+        for &x in xs.iter().filter(|x| x.is_finite() && **x != 0.0) {
+            let mut buf = zmij::Buffer::new();
+            fast += usize::from(is_python_layout(buf.format_finite(x).as_bytes(), x));
+            assert_eq!(float_repr(x).as_str(), laid_out(x).as_str(), "{x:e}");
+            let mut b = crate::StrBuf::new();
+            push_float_repr(x, &mut b).unwrap();
+            assert_eq!(b.text(), crate::Text::Ucs1(float_repr(x).as_bytes()), "{x:e}");
+        }
+        assert!(fast > xs.len() / 2, "{fast} of {}", xs.len());
     }
 
     #[test]

@@ -55,7 +55,7 @@ mod scanner;
 mod string;
 mod text;
 
-pub use float::{FloatRepr, float_repr};
+pub use float::{FloatRepr, float_repr, push_float_repr};
 pub use scanner::{Constant, Event, Number, Scanner};
 pub use string::scanstring;
 pub use text::StrBuf;

@@ -30,6 +30,49 @@ fn reserve<T>(v: &mut Vec<T>, n: usize) -> Result<(), NoMemory> {
     v.try_reserve(n).map_err(|_| NoMemory)
 }
 
+/// Appends `s` to `v`: up to 32 bytes by fixed-size moves that overlap
+/// (separators, numbers, most keys), as a call to `memcpy` costs more than
+/// such a copy.
+#[inline(always)]
+fn extend_bytes(v: &mut Vec<u8>, s: &[u8]) -> Result<(), NoMemory> {
+    let n = s.len();
+    if n > 32 {
+        reserve(v, n)?;
+        v.extend_from_slice(s);
+        return Ok(());
+    }
+    reserve(v, 32)?;
+    let start = v.len();
+    v.extend_from_slice(&[0; 32]);
+    let d = &mut v[start..start + 32];
+    fn pair<const K: usize>(d: &mut [u8], s: &[u8]) {
+        let n = s.len();
+        d[..K].copy_from_slice(&s[..K]);
+        d[n - K..n].copy_from_slice(&s[n - K..]);
+    }
+    match n {
+        16.. => pair::<16>(d, s),
+        8.. => pair::<8>(d, s),
+        4.. => pair::<4>(d, s),
+        _ => d.iter_mut().zip(s).for_each(|(d, &b)| *d = b),
+    }
+    v.truncate(start + n);
+    Ok(())
+}
+
+/// Writes the digits of `n` at the end of `d` (what is before them is
+/// left as it is: the sign).
+#[inline(always)]
+fn write_decimal(d: &mut [u8], mut n: u64) {
+    for slot in d.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+}
+
 /// Appends `src` to `dst`, each unit cast to `O` (callers make sure they
 /// fit).
 #[inline]
@@ -148,9 +191,32 @@ impl StrBuf {
         Ok(())
     }
 
+    /// Appends the decimal digits of `v` (with `-` if negative): `int`'s
+    /// repr, written where it ends up (digits written to a scratch buffer
+    /// and copied would be reloaded before their stores complete).
+    #[inline]
+    pub fn push_decimal(&mut self, v: i64) -> Result<(), NoMemory> {
+        let n = v.unsigned_abs();
+        let len = n.checked_ilog10().map_or(1, |l| l as usize + 1) + usize::from(v < 0);
+        if self.kind != Kind::Ucs1 {
+            let mut digits = [b'-'; 20];
+            write_decimal(&mut digits[..len], n);
+            return self.extend(&digits[..len]);
+        }
+        reserve(&mut self.b1, 20)?;
+        let start = self.b1.len();
+        self.b1.extend_from_slice(&[b'-'; 20]);
+        write_decimal(&mut self.b1[start..start + len], n);
+        self.b1.truncate(start + len);
+        Ok(())
+    }
+
     /// Appends code units, widening to their kind first.
     #[inline]
     pub fn extend<T: CodeUnit>(&mut self, src: &[T]) -> Result<(), NoMemory> {
+        if let (Kind::Ucs1, Text::Ucs1(s)) = (self.kind, T::text(src)) {
+            return extend_bytes(&mut self.b1, s);
+        }
         self.ensure(T::KIND)?;
         // The casts are exact: the buffer is at least as wide as `T`.
         match self.kind {
@@ -161,14 +227,17 @@ impl StrBuf {
     }
 
     /// Appends `text`, widening to its kind first.
-    #[inline]
+    #[inline(always)]
     pub fn extend_text(&mut self, text: Text<'_>) -> Result<(), NoMemory> {
-        // Latin-1 into latin-1 (separators, most keys): a copy.
+        // Latin-1 into latin-1 (separators, most keys): a copy, inlined (a
+        // `Text` passed to a call goes through memory just written).
         if let (Kind::Ucs1, Text::Ucs1(s)) = (self.kind, text) {
-            reserve(&mut self.b1, s.len())?;
-            self.b1.extend_from_slice(s);
-            return Ok(());
+            return extend_bytes(&mut self.b1, s);
         }
+        self.extend_other_text(text)
+    }
+
+    fn extend_other_text(&mut self, text: Text<'_>) -> Result<(), NoMemory> {
         match text {
             Text::Ucs1(s) => self.extend(s),
             Text::Ucs2(s) => self.extend(s),
@@ -205,6 +274,34 @@ impl StrBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_and_short_copies() {
+        let mut vals = vec![0, 1, -1, 9, 10, -10, 99, 100, i64::MAX, i64::MIN, i64::MIN + 1];
+        vals.extend((0..19).flat_map(|k| [10i64.pow(k) - 1, 10i64.pow(k), -(10i64.pow(k))]));
+        for v in vals {
+            for wide in [false, true] {
+                let mut b = StrBuf::new();
+                if wide {
+                    b.push(0x100).unwrap();
+                }
+                b.push_decimal(v).unwrap();
+                let got: String =
+                    b.text().code_points().iter().skip(usize::from(wide)).map(|&c| c as u8 as char).collect();
+                assert_eq!(got, v.to_string());
+            }
+        }
+        let src: Vec<u8> = (0..80).map(|i| b'a' + i % 26).collect();
+        for n in 0..=40 {
+            let mut b = StrBuf::new();
+            b.extend(&b"<"[..]).unwrap();
+            b.extend(&src[..n]).unwrap();
+            b.extend_text(Text::Ucs1(&src[..n])).unwrap();
+            b.extend(&b">"[..]).unwrap();
+            let want = [&b"<"[..], &src[..n], &src[..n], &b">"[..]].concat();
+            assert_eq!(b.text(), Text::Ucs1(&want), "{n}");
+        }
+    }
 
     #[test]
     fn widening_keeps_content() {
