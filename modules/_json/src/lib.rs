@@ -1081,7 +1081,7 @@ impl CallObject for EncoderCall {
         // The separators' characters, borrowed for the call.
         let (item_sep, key_sep) = (this.item_separator.get(py), this.key_separator.get(py));
         let (item_sep, key_sep) = (str_chars(&item_sep)?, str_chars(&key_sep)?);
-        let mut out = Output { py, this, buf: StrBuf::new(), markers, item_sep, key_sep };
+        let mut out = Output { py, this, buf: StrBuf::new(), markers, item_sep, key_sep, keys: KeyCache::new() };
         // 3.13 indents in C: the first newline and indentation.
         let indent = this.indent.get(py);
         let newline_indent = if PY_MINOR_VERSION >= 13 && !indent.as_borrowed().is_none() {
@@ -1139,6 +1139,85 @@ struct Output<'e, 'py> {
     /// The item and key separators' characters.
     item_sep: Text<'e>,
     key_sep: Text<'e>,
+    keys: KeyCache<'py>,
+}
+
+/// The latin-1 text written for keys (escaped, with the key separator), by
+/// the key `str` (held, so its address stays its own). Bounded: past
+/// `MAX_KEYS` keys or `MAX_KEY_BYTES` bytes, new keys are not kept.
+struct KeyCache<'py> {
+    /// `index + 1` into `entries` (0: free), open addressing by address.
+    table: Vec<u32>,
+    /// The key, and where its text is in `bytes`.
+    entries: Vec<(Bound<'py, PyAny>, u32, u32)>,
+    bytes: Vec<u8>,
+}
+
+const MAX_KEYS: usize = 1024;
+const MAX_KEY_BYTES: usize = 1 << 16;
+
+impl<'py> KeyCache<'py> {
+    fn new() -> Self {
+        KeyCache { table: Vec::new(), entries: Vec::new(), bytes: Vec::new() }
+    }
+
+    #[inline]
+    fn slot(&self, address: usize) -> usize {
+        (address >> 4).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32 & (self.table.len().wrapping_sub(1))
+    }
+
+    /// Appends `key`'s text if it is kept.
+    #[inline]
+    fn push_cached(&self, key: Borrowed<'_, 'py, PyStr>, buf: &mut StrBuf) -> bool {
+        if self.table.is_empty() {
+            return false;
+        }
+        let address = key.as_ptr() as usize;
+        let mask = self.table.len() - 1;
+        let mut i = self.slot(address);
+        while let Some(&e) = self.table.get(i) {
+            let Some((k, start, len)) = (e as usize).checked_sub(1).and_then(|j| self.entries.get(j)) else {
+                return false;
+            };
+            if k.as_ptr() as usize == address {
+                let text = self.bytes.get(*start as usize..(*start + *len) as usize).unwrap_or_default();
+                return buf.extend(text).is_ok();
+            }
+            i = (i + 1) & mask;
+        }
+        false
+    }
+
+    /// Keeps `text` as `key`'s (not yet kept).
+    fn insert(&mut self, key: Borrowed<'_, 'py, PyStr>, text: &[u8]) {
+        if self.entries.len() >= MAX_KEYS || self.bytes.len() + text.len() > MAX_KEY_BYTES {
+            return;
+        }
+        if 2 * (self.entries.len() + 1) > self.table.len() {
+            let size = (4 * (self.entries.len() + 1)).next_power_of_two().max(64);
+            self.table.clear();
+            self.table.resize(size, 0);
+            for j in 0..self.entries.len() {
+                let address = self.entries[j].0.as_ptr() as usize;
+                self.place(address, j);
+            }
+        }
+        let (start, len) = (self.bytes.len() as u32, text.len() as u32);
+        self.bytes.extend_from_slice(text);
+        self.entries.push((key.as_any().to_owned(), start, len));
+        self.place(key.as_ptr() as usize, self.entries.len() - 1);
+    }
+
+    fn place(&mut self, address: usize, j: usize) {
+        let mask = self.table.len() - 1;
+        let mut i = self.slot(address);
+        while self.table.get(i).is_some_and(|&e| e != 0) {
+            i = (i + 1) & mask;
+        }
+        if let Some(e) = self.table.get_mut(i) {
+            *e = j as u32 + 1;
+        }
+    }
 }
 
 /// With 3.13's indentation: the item separator followed by the inner
@@ -1159,6 +1238,9 @@ enum Markers<'py> {
         Bound<'py, PyDict>,
     ),
 }
+
+/// A dict's items as encoded (most dicts' inline).
+type DictItems<'py> = smallvec::SmallVec<[(Bound<'py, PyAny>, Bound<'py, PyAny>); 16]>;
 
 /// Open containers found by a linear search (deeper ones: in a set).
 const SHALLOW: usize = 16;
@@ -1197,6 +1279,26 @@ impl<'py> Output<'_, 'py> {
                 self.push_str(encoded.as_borrowed())
             }
         }
+    }
+
+    /// A key and the key separator. Exact `str` keys escaped by this
+    /// module's escapers come from `keys` after their first time (records
+    /// repeat their keys; a `str` cannot change, and `keys` holds it).
+    fn push_key(&mut self, key: Borrowed<'_, 'py, PyStr>) -> PyResult<()> {
+        let py = self.py;
+        let cacheable = self.this.fast.is_some() && PyStr::is_exact(key.as_any());
+        if cacheable && self.keys.push_cached(key, &mut self.buf) {
+            return Ok(());
+        }
+        let start = self.buf.len();
+        self.push_string(key)?;
+        self.buf.extend_text(self.key_sep).map_err(|_| MemoryError::raise_empty(py))?;
+        if cacheable {
+            if let Text::Ucs1(all) = self.buf.text() {
+                self.keys.insert(key, all.get(start..).unwrap_or_default());
+            }
+        }
+        Ok(())
     }
 
     /// A float (C's `encoder_encode_float`): its repr, or the JavaScript
@@ -1411,9 +1513,11 @@ impl<'py> Output<'_, 'py> {
         // 3.12+ walks an exact dict as it is (changes made while its values
         // are encoded show), 3.11 a snapshot.
         let live = PY_MINOR_VERSION >= 12 && !self.this.sort_keys.get() && PyDict::is_exact(dict);
-        let items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = match dict.downcast::<PyDict>() {
-            _ if live => Vec::new(),
-            Some(d) if !self.this.sort_keys.get() && PyDict::is_exact(dict) => d.items_snapshot(),
+        // Filled in place (a returned inline vector would be copied).
+        let mut items = DictItems::new();
+        match dict.downcast::<PyDict>() {
+            _ if live => {}
+            Some(d) if !self.this.sort_keys.get() && PyDict::is_exact(dict) => d.items_snapshot_into(&mut items),
             _ => {
                 // items() of a dict subclass runs Python code, and sorting
                 // does unless the keys are exact strs (or ints or floats).
@@ -1422,7 +1526,11 @@ impl<'py> Output<'_, 'py> {
                 if !PyDict::is_exact(dict)
                     || !dict
                         .downcast::<PyDict>()
-                        .is_some_and(|d| d.items_snapshot().iter().all(|(k, _)| plain(k.as_borrowed())))
+                        .is_some_and(|d| {
+                            let mut all = DictItems::new();
+                            d.items_snapshot_into(&mut all);
+                            all.iter().all(|(k, _)| plain(k.as_borrowed()))
+                        })
                 {
                     self.materialize()?;
                 }
@@ -1430,7 +1538,7 @@ impl<'py> Output<'_, 'py> {
                 if self.this.sort_keys.get() {
                     list.as_borrowed().sort()?;
                 }
-                let mut items = Vec::with_capacity(list.as_borrowed().len());
+                items.reserve(list.as_borrowed().len());
                 for i in 0..list.as_borrowed().len() {
                     let Some(item) = list.as_borrowed().get(i) else { break };
                     let Some(&[k, v]) = item.as_borrowed().downcast::<PyTuple>().map(|t| t.as_slice()) else {
@@ -1438,9 +1546,8 @@ impl<'py> Output<'_, 'py> {
                     };
                     items.push((Borrowed::to_owned(k), Borrowed::to_owned(v)));
                 }
-                items
             }
-        };
+        }
         let mut first = true;
         let (mut pos, mut next) = (0, 0);
         loop {
@@ -1497,8 +1604,7 @@ impl<'py> Output<'_, 'py> {
                 self.push_item_sep(&sep)?;
             }
             first = false;
-            self.push_string(key_str)?;
-            self.buf.extend_text(self.key_sep).map_err(|_| MemoryError::raise_empty(py))?;
+            self.push_key(key_str)?;
             self.encode(value, inner.as_ref().map(|n| n.as_borrowed()))?;
         }
         self.unmark(id)?;

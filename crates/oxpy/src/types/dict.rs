@@ -109,10 +109,14 @@ impl<'py> Borrowed<'_, 'py, PyDict> {
         }
     }
 
-    /// The items, as (key, value) references taken now (a snapshot, as
-    /// `d.items()` copied to a list, without the tuples).
-    pub fn items_snapshot(self) -> Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-        let mut out = Vec::with_capacity(self.len());
+    /// Appends the items to `out`, as (key, value) references taken now (a
+    /// snapshot, as `d.items()` copied to a list, without the tuples), in
+    /// any collection (one that holds a few items inline saves an
+    /// allocation per dict).
+    pub fn items_snapshot_into<C>(self, out: &mut C)
+    where
+        C: Extend<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+    {
         let (mut pos, mut key, mut value) = (0, std::ptr::null_mut(), std::ptr::null_mut());
         // SAFETY: attached, live dict; PyDict_Next yields borrowed references
         // (increfed at once) while nothing else runs.
@@ -123,11 +127,10 @@ impl<'py> Borrowed<'_, 'py, PyDict> {
                 if let (Some(k), Some(v)) =
                     (Bound::from_owned_ptr_or_none(self.py(), key), Bound::from_owned_ptr_or_none(self.py(), value))
                 {
-                    out.push((k, v));
+                    out.extend(Some((k, v)));
                 }
             }
         }
-        out
     }
 
     /// `len(d)`.
