@@ -1293,10 +1293,8 @@ impl<'py> Output<'_, 'py> {
         let start = self.buf.len();
         self.push_string(key)?;
         self.buf.extend_text(self.key_sep).map_err(|_| MemoryError::raise_empty(py))?;
-        if cacheable {
-            if let Text::Ucs1(all) = self.buf.text() {
-                self.keys.insert(key, all.get(start..).unwrap_or_default());
-            }
+        if cacheable && let Text::Ucs1(all) = self.buf.text() {
+            self.keys.insert(key, all.get(start..).unwrap_or_default());
         }
         Ok(())
     }
@@ -1524,13 +1522,11 @@ impl<'py> Output<'_, 'py> {
                 let plain =
                     |k: Borrowed<'_, 'py, PyAny>| PyStr::is_exact(k) || PyInt::is_exact(k) || PyFloat::is_exact(k);
                 if !PyDict::is_exact(dict)
-                    || !dict
-                        .downcast::<PyDict>()
-                        .is_some_and(|d| {
-                            let mut all = DictItems::new();
-                            d.items_snapshot_into(&mut all);
-                            all.iter().all(|(k, _)| plain(k.as_borrowed()))
-                        })
+                    || !dict.downcast::<PyDict>().is_some_and(|d| {
+                        let mut all = DictItems::new();
+                        d.items_snapshot_into(&mut all);
+                        all.iter().all(|(k, _)| plain(k.as_borrowed()))
+                    })
                 {
                     self.materialize()?;
                 }
