@@ -399,6 +399,7 @@ pub fn init(stream: &mut z_stream, config: DeflateConfig) -> ReturnCode {
         l_desc: TreeDesc::EMPTY,
         d_desc: TreeDesc::EMPTY,
         bl_desc: TreeDesc::EMPTY,
+        huffman_heap: Heap::new(),
 
         //
         crc_fold: Crc32Fold::new(),
@@ -696,6 +697,7 @@ pub fn copy<'a>(
         ins_h: source_state.ins_h,
         hash_calc_variant: source_state.hash_calc_variant,
         head_sparse: source_state.head_sparse,
+        huffman_heap: Heap::new(),
         crc_fold: source_state.crc_fold,
         gzhead: None,
         gzindex: source_state.gzindex,
@@ -1292,6 +1294,12 @@ pub(crate) struct State<'a> {
     /// by the standard hash of the 4 window bytes at its position (no
     /// rolling hash, no slide), so a reset may clear just those entries.
     pub(crate) head_sparse: bool,
+
+    /// oxpy: the heap that builds the Huffman trees, kept (zlib's
+    /// `s->heap`): a new one per tree was cleared each time (2.9 KiB), and
+    /// the tree's first reads waited for those stores. Every entry read is
+    /// written first in each build.
+    huffman_heap: Heap,
 
     pub(crate) match_available: bool, /* set if previous match exists */
 
@@ -1984,12 +1992,21 @@ impl<const N: usize> TreeDesc<N> {
     };
 }
 
-fn build_tree<const N: usize>(state: &mut State, desc: &mut TreeDesc<N>) {
+/// oxpy: the block's two bit counts a tree adds to.
+struct BlockLens<'a> {
+    opt_len: &'a mut usize,
+    static_len: &'a mut usize,
+}
+
+// oxpy: takes the two lengths it updates instead of the whole state, so the
+// callers pass their tree in place (they swapped it out into a fresh
+// `TreeDesc::EMPTY` and back: a 2 KiB clear and three 2 KiB copies per
+// literal tree, whose reads then waited for those stores).
+fn build_tree<const N: usize>(lens: &mut BlockLens<'_>, heap: &mut Heap, desc: &mut TreeDesc<N>) {
     let tree = &mut desc.dyn_tree;
     let stree = desc.stat_desc.static_tree;
     let elements = desc.stat_desc.elems;
 
-    let mut heap = Heap::new();
     let mut max_code = heap.initialize(&mut tree[..elements]);
 
     // The pkzip format requires that at least one distance code exists,
@@ -2011,9 +2028,9 @@ fn build_tree<const N: usize>(state: &mut State, desc: &mut TreeDesc<N>) {
         heap.heap[heap.heap_len] = node as u32;
         *tree[node].freq_mut() = 1;
         heap.depth[node] = 0;
-        state.opt_len -= 1;
+        *lens.opt_len -= 1;
         if !stree.is_empty() {
-            state.static_len -= stree[node].len() as usize;
+            *lens.static_len -= stree[node].len() as usize;
         }
         /* node is 0 or 1 so it does not have extra bits */
     }
@@ -2034,14 +2051,14 @@ fn build_tree<const N: usize>(state: &mut State, desc: &mut TreeDesc<N>) {
 
     // At this point, the fields freq and dad are set. We can now
     // generate the bit lengths.
-    let bl_count = gen_bitlen(state, &mut heap, desc);
+    let bl_count = gen_bitlen(lens, heap, desc);
 
     // The field len is now set, we can generate the bit codes
     gen_codes(&mut desc.dyn_tree, max_code, &bl_count);
 }
 
 fn gen_bitlen<const N: usize>(
-    state: &mut State,
+    lens: &mut BlockLens<'_>,
     heap: &mut Heap,
     desc: &mut TreeDesc<N>,
 ) -> [u16; MAX_BITS + 1] {
@@ -2085,10 +2102,10 @@ fn gen_bitlen<const N: usize>(
         }
 
         let f = tree[n].freq() as usize;
-        state.opt_len += f * (bits as usize + xbits);
+        *lens.opt_len += f * (bits as usize + xbits);
 
         if !stree.is_empty() {
-            state.static_len += f * (stree[n].len() as usize + xbits);
+            *lens.static_len += f * (stree[n].len() as usize + xbits);
         }
     }
 
@@ -2131,8 +2148,8 @@ fn gen_bitlen<const N: usize>(
 
             if tree[m].len() != bits {
                 // Tracev((stderr, "code %d bits %d->%u\n", m, tree[m].Len, bits));
-                state.opt_len += (bits * tree[m].freq()) as usize;
-                state.opt_len -= (tree[m].len() * tree[m].freq()) as usize;
+                *lens.opt_len += (bits * tree[m].freq()) as usize;
+                *lens.opt_len -= (tree[m].len() * tree[m].freq()) as usize;
                 *tree[m].len_mut() = bits;
             }
 
@@ -2319,12 +2336,11 @@ fn build_bl_tree(state: &mut State) -> usize {
     );
 
     /* Build the bit length tree: */
-    {
-        let mut tmp = TreeDesc::EMPTY;
-        core::mem::swap(&mut tmp, &mut state.bl_desc);
-        build_tree(state, &mut tmp);
-        core::mem::swap(&mut tmp, &mut state.bl_desc);
-    }
+    build_tree(
+        &mut BlockLens { opt_len: &mut state.opt_len, static_len: &mut state.static_len },
+        &mut state.huffman_heap,
+        &mut state.bl_desc,
+    );
 
     /* opt_len now includes the length of the tree representations, except
      * the lengths of the bit lengths codes and the 5+5+4 bits for the counts.
@@ -2381,11 +2397,11 @@ fn zng_tr_flush_block(
         }
 
         {
-            let mut tmp = TreeDesc::EMPTY;
-            core::mem::swap(&mut tmp, &mut state.l_desc);
-
-            build_tree(state, &mut tmp);
-            core::mem::swap(&mut tmp, &mut state.l_desc);
+            build_tree(
+        &mut BlockLens { opt_len: &mut state.opt_len, static_len: &mut state.static_len },
+        &mut state.huffman_heap,
+        &mut state.l_desc,
+    );
 
             trace!(
                 "\nlit data: dyn {}, stat {}",
@@ -2395,10 +2411,11 @@ fn zng_tr_flush_block(
         }
 
         {
-            let mut tmp = TreeDesc::EMPTY;
-            core::mem::swap(&mut tmp, &mut state.d_desc);
-            build_tree(state, &mut tmp);
-            core::mem::swap(&mut tmp, &mut state.d_desc);
+            build_tree(
+        &mut BlockLens { opt_len: &mut state.opt_len, static_len: &mut state.static_len },
+        &mut state.huffman_heap,
+        &mut state.d_desc,
+    );
 
             trace!(
                 "\ndist data: dyn {}, stat {}",
@@ -3089,33 +3106,26 @@ impl Heap {
         /* tree: the tree to restore */
         /* k: node to move down */
 
-        // Given the index $i of a node in the tree, pack the node's frequency and depth
-        // into a single integer. The heap ordering logic uses a primary sort on frequency
-        // and a secondary sort on depth, so packing both into one integer makes it
-        // possible to sort with fewer comparison operations.
-        macro_rules! freq_and_depth {
-            ($i:expr) => {
-                (tree[$i as usize].freq() as u32) << 8 | self.depth[$i as usize] as u32
-            };
-        }
+        // oxpy: zlib's `smaller`: the frequencies decide, the depths only
+        // break ties (upstream packed both into one key for every node
+        // read, two loads per node on the path where zlib has one).
+        let freq = |n: u32| tree[n as usize].freq();
+        let smaller = |depth: &[u8; HEAP_SIZE], n: u32, m: u32| {
+            let (fnn, fm) = (freq(n), freq(m));
+            fnn < fm || (fnn == fm && depth[n as usize] <= depth[m as usize])
+        };
 
         let v = self.heap[k];
-        let v_val = freq_and_depth!(v);
         let mut j = k << 1; /* left son of k */
 
         while j <= self.heap_len {
             /* Set j to the smallest of the two sons: */
-            let mut j_val = freq_and_depth!(self.heap[j]);
-            if j < self.heap_len {
-                let j1_val = freq_and_depth!(self.heap[j + 1]);
-                if j1_val <= j_val {
-                    j += 1;
-                    j_val = j1_val;
-                }
+            if j < self.heap_len && smaller(&self.depth, self.heap[j + 1], self.heap[j]) {
+                j += 1;
             }
 
             /* Exit if v is smaller than both sons */
-            if v_val <= j_val {
+            if smaller(&self.depth, v, self.heap[j]) {
                 break;
             }
 
