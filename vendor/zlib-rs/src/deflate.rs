@@ -418,6 +418,7 @@ pub fn init(stream: &mut z_stream, config: DeflateConfig) -> ReturnCode {
         // just provide a valid default; gets set properly later
         hash_calc_variant: HashCalcVariant::Standard,
         head_sparse: true,
+        head_upper_used: true,
         _cache_line_0: (),
         _cache_line_1: (),
         _cache_line_2: (),
@@ -697,6 +698,7 @@ pub fn copy<'a>(
         ins_h: source_state.ins_h,
         hash_calc_variant: source_state.hash_calc_variant,
         head_sparse: source_state.head_sparse,
+        head_upper_used: source_state.head_upper_used,
         huffman_heap: Heap::new(),
         crc_fold: source_state.crc_fold,
         gzhead: None,
@@ -820,9 +822,12 @@ fn lm_init(state: &mut State, head_clear: bool) {
 
     // zlib uses CLEAR_HASH here
     if !head_clear {
-        state.head.as_mut_slice().fill(0);
+        // oxpy: the rolling hash (level 9) only sets the lower half.
+        let used = if state.head_upper_used { HASH_SIZE } else { RollHashCalc::HASH_SIZE };
+        state.head.as_mut_slice()[..used].fill(0);
     }
     state.head_sparse = true;
+    state.head_upper_used = false;
 
     // Set the default configuration parameters:
     lm_set_level(state, state.level);
@@ -844,6 +849,10 @@ fn lm_set_level(state: &mut State, level: i8) {
     state.max_chain_length = CONFIGURATION_TABLE[level as usize].max_chain;
 
     state.hash_calc_variant = HashCalcVariant::for_max_chain_length(state.max_chain_length);
+    // oxpy: see `State::head_upper_used`.
+    if let HashCalcVariant::Standard = state.hash_calc_variant {
+        state.head_upper_used = true;
+    }
     state.level = level;
 }
 
@@ -1294,6 +1303,12 @@ pub(crate) struct State<'a> {
     /// by the standard hash of the 4 window bytes at its position (no
     /// rolling hash, no slide), so a reset may clear just those entries.
     pub(crate) head_sparse: bool,
+
+    /// oxpy: whether the standard hash may have set heads since the table
+    /// was last cleared (it sets any of them; the rolling hash of level 9
+    /// only the lower half, which is all a reset then has to clear, as
+    /// zlib's 32 Ki-entry table).
+    pub(crate) head_upper_used: bool,
 
     /// oxpy: the heap that builds the Huffman trees, kept (zlib's
     /// `s->heap`): a new one per tree was cleared each time (2.9 KiB), and

@@ -89,6 +89,9 @@ impl RollHashCalc {
 
     const HASH_CALC_MASK: u32 = (1 << 15) - 1;
 
+    /// oxpy: the heads it can set: `head[..HASH_SIZE]`.
+    pub const HASH_SIZE: usize = 1 << 15;
+
     fn hash_calc(h: u32, val: u32) -> u32 {
         const HASH_SLIDE: u32 = 5;
         (h << HASH_SLIDE) ^ val
