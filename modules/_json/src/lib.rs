@@ -1081,7 +1081,16 @@ impl CallObject for EncoderCall {
         // The separators' characters, borrowed for the call.
         let (item_sep, key_sep) = (this.item_separator.get(py), this.key_separator.get(py));
         let (item_sep, key_sep) = (str_chars(&item_sep)?, str_chars(&key_sep)?);
-        let mut out = Output { py, this, buf: StrBuf::new(), markers, item_sep, key_sep, keys: KeyCache::new() };
+        let item_sep_bytes = match item_sep {
+            Text::Ucs1(b) if b.len() <= 16 => {
+                let mut bytes = [0; 16];
+                bytes[..b.len()].copy_from_slice(b);
+                Some((bytes, b.len()))
+            }
+            _ => None,
+        };
+        let mut out =
+            Output { py, this, buf: StrBuf::new(), markers, item_sep, item_sep_bytes, key_sep, keys: KeyCache::new() };
         // 3.13 indents in C: the first newline and indentation.
         let indent = this.indent.get(py);
         let newline_indent = if PY_MINOR_VERSION >= 13 && !indent.as_borrowed().is_none() {
@@ -1138,6 +1147,8 @@ struct Output<'e, 'py> {
     markers: Markers<'py>,
     /// The item and key separators' characters.
     item_sep: Text<'e>,
+    /// The item separator's characters when latin-1 and at most 16.
+    item_sep_bytes: Option<([u8; 16], usize)>,
     key_sep: Text<'e>,
     keys: KeyCache<'py>,
 }
@@ -1453,10 +1464,14 @@ impl<'py> Output<'_, 'py> {
     }
 
     /// The item separator (with the indentation when indenting).
+    #[inline]
     fn push_item_sep(&mut self, sep: &Option<Bound<'py, PyAny>>) -> PyResult<()> {
-        match sep {
-            Some(s) => self.push_str(s.as_borrowed()),
-            None => self.buf.extend_text(self.item_sep).map_err(|_| MemoryError::raise_empty(self.py)),
+        match (sep, &self.item_sep_bytes) {
+            (Some(s), _) => self.push_str(s.as_borrowed()),
+            (None, Some((bytes, len))) => {
+                self.buf.extend_short(bytes, *len).map_err(|_| MemoryError::raise_empty(self.py))
+            }
+            (None, None) => self.buf.extend_text(self.item_sep).map_err(|_| MemoryError::raise_empty(self.py)),
         }
     }
 

@@ -194,9 +194,21 @@ fn is_python_layout(text: &[u8], x: f64) -> bool {
     if digits.contains(&b'e') || digits.starts_with(b"0.0000") {
         return false;
     }
+    // `round_half_even` changes nothing unless `x == t * 10**k / 2` for an
+    // odd `t`, with `10**k` the place of the last digit, which needs `x`'s
+    // odd significand to be scaled by `2**(k-1)`. In this layout (at most 17
+    // digits, from 1e-5 to 1e16) `k` is in -22..=15, so most doubles (whose
+    // odd significand has a lower scale) need no look at the digits.
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, e) = if biased == 0 { (frac, -1074) } else { (frac | (1 << 52), biased - 1075) };
+    let scale = e + m.trailing_zeros() as i32 + 1;
+    if m == 0 || !(-22..=15).contains(&scale) {
+        return m != 0;
+    }
     let Some(point) = digits.iter().position(|&c| c == b'.') else { return false };
-    // The place of the last significant digit (`k`: it counts 10**k) and
-    // whether that digit is odd, which `round_half_even` needs first.
+    // The place of the last significant digit and whether it is odd.
     let (k, last) = match &digits[point + 1..] {
         b"0" => {
             let int = &digits[..point];
@@ -205,16 +217,7 @@ fn is_python_layout(text: &[u8], x: f64) -> bool {
         }
         frac => (-(frac.len() as i32), frac[frac.len() - 1]),
     };
-    if (last - b'0').is_multiple_of(2) {
-        return true;
-    }
-    // `round_half_even` changes nothing unless `x == t * 10**k / 2` for an
-    // odd `t`, which needs `x`'s odd significand to be scaled by `2**(k-1)`.
-    let bits = x.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    let frac = bits & ((1 << 52) - 1);
-    let (m, e) = if biased == 0 { (frac, -1074) } else { (frac | (1 << 52), biased - 1075) };
-    m != 0 && e + m.trailing_zeros() as i32 + 1 != k
+    (last - b'0').is_multiple_of(2) || scale != k
 }
 
 /// The same with `zmij`.

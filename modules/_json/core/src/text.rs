@@ -226,6 +226,20 @@ impl StrBuf {
         }
     }
 
+    /// Appends the first `len` of `bytes` (latin-1): a short text kept in
+    /// a fixed array (a separator) is one fixed-size copy.
+    #[inline(always)]
+    pub fn extend_short(&mut self, bytes: &[u8; 16], len: usize) -> Result<(), NoMemory> {
+        if self.kind != Kind::Ucs1 {
+            return self.extend(bytes.get(..len).unwrap_or_default());
+        }
+        reserve(&mut self.b1, 16)?;
+        let start = self.b1.len();
+        self.b1.extend_from_slice(bytes);
+        self.b1.truncate(start + len.min(16));
+        Ok(())
+    }
+
     /// Appends `text`, widening to its kind first.
     #[inline(always)]
     pub fn extend_text(&mut self, text: Text<'_>) -> Result<(), NoMemory> {
