@@ -476,9 +476,9 @@ impl<'py> Memo<'py> {
 /// indices into them.
 struct KeyMemo<'py> {
     keys: smallvec::SmallVec<[(KeyChars, Bound<'py, PyAny>); FEW_KEYS]>,
-    /// `index + 1` into `keys` (0: free), a power of two long, at most half
-    /// full; empty while `keys` is short enough to scan.
-    table: Vec<u32>,
+    /// Indices into `keys` by `KeyChars::hash`; empty while `keys` is short
+    /// enough to scan.
+    table: IndexTable,
 }
 
 /// Keys scanned one by one before the table is built.
@@ -561,58 +561,96 @@ fn short_words(b: &[u8]) -> [u64; 2] {
 impl<'py> KeyMemo<'py> {
     #[inline(always)]
     fn new() -> Self {
-        KeyMemo { keys: smallvec::SmallVec::new(), table: Vec::new() }
+        KeyMemo { keys: smallvec::SmallVec::new(), table: IndexTable::new() }
     }
 
     /// The `str` of `text`, the same object for the same characters.
     fn key(&mut self, input: &Input<'_, 'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
         let chars = KeyChars::of(text);
-        if self.table.is_empty() {
-            for (c, k) in &self.keys {
-                if *c == chars && c.confirms(text, k)? {
-                    return Ok(k.clone_ref());
+        let keys = &self.keys;
+        let same = |j: usize| keys.get(j).map_or(Ok(false), |(c, k)| Ok(*c == chars && c.confirms(text, k)?));
+        let found = if self.table.is_empty() {
+            let mut found = None;
+            for j in 0..keys.len() {
+                if same(j)? {
+                    found = Some(j);
+                    break;
                 }
             }
+            found
         } else {
-            let mask = self.table.len() - 1;
-            let mut i = chars.hash as usize & mask;
-            while let Some(&slot) = self.table.get(i) {
-                let Some((c, k)) = (slot as usize).checked_sub(1).and_then(|j| self.keys.get(j)) else { break };
-                if *c == chars && c.confirms(text, k)? {
-                    return Ok(k.clone_ref());
-                }
-                i = (i + 1) & mask;
-            }
+            self.table.find(chars.hash, same)?
+        };
+        if let Some((_, k)) = found.and_then(|j| keys.get(j)) {
+            return Ok(k.clone_ref());
         }
         let key = input.str_of(text)?.into_any();
         self.keys.push((chars, key.clone_ref()));
         if self.keys.len() > FEW_KEYS {
-            if 2 * self.keys.len() > self.table.len() {
-                self.rebuild();
-            } else {
-                self.insert(self.keys.len() - 1);
-            }
+            let keys = &self.keys;
+            self.table.insert(keys.len() - 1, |j| keys.get(j).map_or(0, |(c, _)| c.hash));
         }
         Ok(key)
     }
+}
 
-    /// A table four times as long as `keys`, with every key.
-    fn rebuild(&mut self) {
-        self.table.clear();
-        self.table.resize((4 * self.keys.len()).next_power_of_two(), 0);
-        for j in 0..self.keys.len() {
-            self.insert(j);
-        }
+/// Indices into a list of entries, found by a hash of each: open
+/// addressing with linear probing, a power of two long and at most half
+/// full (the key memo's and the encoder's key cache's).
+struct IndexTable {
+    /// `index + 1` (0: free).
+    slots: Vec<u32>,
+    /// The number of indices in `slots`.
+    len: usize,
+}
+
+impl IndexTable {
+    fn new() -> Self {
+        IndexTable { slots: Vec::new(), len: 0 }
     }
 
-    fn insert(&mut self, j: usize) {
-        let mask = self.table.len() - 1;
-        let mut i = self.keys.get(j).map_or(0, |(c, _)| c.hash as usize) & mask;
-        while self.table.get(i).is_some_and(|&slot| slot != 0) {
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The first index of those with `hash` that `is` accepts.
+    #[inline(always)]
+    fn find<E>(&self, hash: u64, mut is: impl FnMut(usize) -> Result<bool, E>) -> Result<Option<usize>, E> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = hash as usize & mask;
+        while let Some(&slot) = self.slots.get(i) {
+            let Some(j) = (slot as usize).checked_sub(1) else { break };
+            if is(j)? {
+                return Ok(Some(j));
+            }
             i = (i + 1) & mask;
         }
-        if let Some(slot) = self.table.get_mut(i) {
+        Ok(None)
+    }
+
+    /// Adds `j`, the last of the entries `0..=j`, whose hashes `hash_of`
+    /// gives; past half full, grows to four times the entries.
+    fn insert(&mut self, j: usize, hash_of: impl Fn(usize) -> u64) {
+        if 2 * (j + 1) > self.slots.len() {
+            self.slots.clear();
+            self.slots.resize((4 * (j + 1)).next_power_of_two(), 0);
+            self.len = 0;
+            for k in 0..j {
+                self.place(k, hash_of(k));
+            }
+        }
+        self.place(j, hash_of(j));
+    }
+
+    fn place(&mut self, j: usize, hash: u64) {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        while self.slots.get(i).is_some_and(|&slot| slot != 0) {
+            i = (i + 1) & mask;
+        }
+        if let Some(slot) = self.slots.get_mut(i) {
             *slot = j as u32 + 1;
+            self.len += 1;
         }
     }
 }
@@ -1157,8 +1195,8 @@ struct Output<'e, 'py> {
 /// the key `str` (held, so its address stays its own). Bounded: past
 /// `MAX_KEYS` keys or `MAX_KEY_BYTES` bytes, new keys are not kept.
 struct KeyCache<'py> {
-    /// `index + 1` into `entries` (0: free), open addressing by address.
-    table: Vec<u32>,
+    /// Indices into `entries` by a hash of the key's address.
+    table: IndexTable,
     /// The key, and where its text is in `bytes`.
     entries: Vec<(Bound<'py, PyAny>, u32, u32)>,
     bytes: Vec<u8>,
@@ -1169,12 +1207,12 @@ const MAX_KEY_BYTES: usize = 1 << 16;
 
 impl<'py> KeyCache<'py> {
     fn new() -> Self {
-        KeyCache { table: Vec::new(), entries: Vec::new(), bytes: Vec::new() }
+        KeyCache { table: IndexTable::new(), entries: Vec::new(), bytes: Vec::new() }
     }
 
     #[inline]
-    fn slot(&self, address: usize) -> usize {
-        (address >> 4).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32 & (self.table.len().wrapping_sub(1))
+    fn hash(address: usize) -> u64 {
+        ((address >> 4) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32
     }
 
     /// Appends `key`'s text if it is kept.
@@ -1184,19 +1222,17 @@ impl<'py> KeyCache<'py> {
             return false;
         }
         let address = key.as_ptr() as usize;
-        let mask = self.table.len() - 1;
-        let mut i = self.slot(address);
-        while let Some(&e) = self.table.get(i) {
-            let Some((k, start, len)) = (e as usize).checked_sub(1).and_then(|j| self.entries.get(j)) else {
-                return false;
-            };
-            if k.as_ptr() as usize == address {
+        let entries = &self.entries;
+        let found = self.table.find(Self::hash(address), |j| {
+            Ok::<_, ()>(entries.get(j).is_some_and(|(k, _, _)| k.as_ptr() as usize == address))
+        });
+        match found.ok().flatten().and_then(|j| entries.get(j)) {
+            Some((_, start, len)) => {
                 let text = self.bytes.get(*start as usize..(*start + *len) as usize).unwrap_or_default();
-                return buf.extend(text).is_ok();
+                buf.extend(text).is_ok()
             }
-            i = (i + 1) & mask;
+            None => false,
         }
-        false
     }
 
     /// Keeps `text` as `key`'s (not yet kept).
@@ -1204,30 +1240,11 @@ impl<'py> KeyCache<'py> {
         if self.entries.len() >= MAX_KEYS || self.bytes.len() + text.len() > MAX_KEY_BYTES {
             return;
         }
-        if 2 * (self.entries.len() + 1) > self.table.len() {
-            let size = (4 * (self.entries.len() + 1)).next_power_of_two().max(64);
-            self.table.clear();
-            self.table.resize(size, 0);
-            for j in 0..self.entries.len() {
-                let address = self.entries[j].0.as_ptr() as usize;
-                self.place(address, j);
-            }
-        }
         let (start, len) = (self.bytes.len() as u32, text.len() as u32);
         self.bytes.extend_from_slice(text);
         self.entries.push((key.as_any().to_owned(), start, len));
-        self.place(key.as_ptr() as usize, self.entries.len() - 1);
-    }
-
-    fn place(&mut self, address: usize, j: usize) {
-        let mask = self.table.len() - 1;
-        let mut i = self.slot(address);
-        while self.table.get(i).is_some_and(|&e| e != 0) {
-            i = (i + 1) & mask;
-        }
-        if let Some(e) = self.table.get_mut(i) {
-            *e = j as u32 + 1;
-        }
+        let entries = &self.entries;
+        self.table.insert(entries.len() - 1, |j| entries.get(j).map_or(0, |(k, _, _)| Self::hash(k.as_ptr() as usize)));
     }
 }
 
