@@ -1049,6 +1049,19 @@ impl<T> ObjectMember<T> {
         unsafe { (*self.0.get()).bind(py).to_owned() }
     }
 
+    /// Whether the value is `obj` (compared by address: no new reference).
+    pub fn is<U>(&self, _py: Python<'_>, obj: Borrowed<'_, '_, U>) -> bool {
+        // SAFETY: attached (token): no other access is running (see Sync).
+        unsafe { (*self.0.get()).as_ptr() == obj.as_ptr() }
+    }
+
+    /// Whether the value is `None`.
+    pub fn is_none(&self, _py: Python<'_>) -> bool {
+        // SAFETY: attached (token): no other access is running (see Sync);
+        // Py_None is a static object, only its address is used.
+        unsafe { (*self.0.get()).as_ptr() == ffi::Py_None() }
+    }
+
     /// Reports the value to the GC (for a `GC` class's traverse).
     pub fn traverse(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
         // SAFETY: the GC traverses attached: no other access is running.

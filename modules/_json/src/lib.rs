@@ -406,8 +406,9 @@ struct Scan<'s, 'py> {
     py: Python<'py>,
     scanner: &'s Scanner,
     input: Input<'s, 'py>,
-    object_hook: Bound<'py, PyAny>,
-    pairs_hook: Bound<'py, PyAny>,
+    /// `object_hook` / `object_pairs_hook` is not None.
+    object_hook: bool,
+    pairs_hook: bool,
     /// The default float/int parsers are used (C compares with the types).
     float_default: bool,
     int_default: bool,
@@ -785,16 +786,14 @@ impl<'s, 'py> Scan<'s, 'py> {
         s: Borrowed<'s, 'py, PyStr>,
         memo: &'s std::cell::RefCell<Memo<'py>>,
     ) -> PyResult<Self> {
-        let parse_float = scanner.parse_float.get(py);
-        let parse_int = scanner.parse_int.get(py);
         Ok(Scan {
             py,
             scanner,
             input: Input { s, ascii: s.as_ascii()? },
-            object_hook: scanner.object_hook.get(py),
-            pairs_hook: scanner.object_pairs_hook.get(py),
-            float_default: parse_float.as_ptr() == PyType::float_type(py).as_ptr(),
-            int_default: parse_int.as_ptr() == PyType::int_type(py).as_ptr(),
+            object_hook: !scanner.object_hook.is_none(py),
+            pairs_hook: !scanner.object_pairs_hook.is_none(py),
+            float_default: scanner.parse_float.is(py, PyType::float_type(py)),
+            int_default: scanner.parse_int.is(py, PyType::int_type(py)),
             memo,
         })
     }
@@ -805,7 +804,7 @@ impl<'s, 'py> Scan<'s, 'py> {
         let mut scanner = jc::Scanner::new(units, idx, self.scanner.strict.get(), compat);
         let mut frames = Frames::new();
         // Objects are pairs lists for `object_pairs_hook`, else dicts.
-        let pairs = !self.pairs_hook.as_borrowed().is_none();
+        let pairs = self.pairs_hook;
         let mut result = None;
         while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.input.s))? {
             let value = match event {
@@ -830,9 +829,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                 // The hooks run inside the object's recursion level, as in
                 // C; the level ends when `_level` drops after.
                 Event::EndObject => match frames.close() {
-                    Some((target, _level)) if pairs || !self.object_hook.as_borrowed().is_none() => {
-                        self.object_hooked(target, pairs)?
-                    }
+                    Some((target, _level)) if pairs || self.object_hook => self.object_hooked(target, pairs)?,
                     Some((target, _level)) => target,
                     None => return Err(SystemError::raise(py, "unbalanced JSON events")),
                 },
@@ -883,8 +880,8 @@ impl<'s, 'py> Scan<'s, 'py> {
     #[inline(never)]
     fn object_hooked(&self, target: Bound<'py, PyAny>, pairs: bool) -> PyResult<Bound<'py, PyAny>> {
         self.memo.borrow_mut().share()?;
-        let hook = if pairs { &self.pairs_hook } else { &self.object_hook };
-        hook.as_borrowed().call1(target.as_borrowed())
+        let hook = if pairs { &self.scanner.object_pairs_hook } else { &self.scanner.object_hook };
+        hook.get(self.py).as_borrowed().call1(target.as_borrowed())
     }
 
     /// `parse_constant(name)`.
