@@ -30,7 +30,7 @@ pub mod types;
 pub use err::{PyResult, Raised};
 pub use instance::{Borrowed, Bound, Unbound};
 pub use oxpy_macros::function;
-pub use python::{Python, RecursionGuard};
+pub use python::{Python, RecursionGuard, RecursionLevels};
 
 /// Re-exports for macro-generated code; not part of the API.
 #[doc(hidden)]

@@ -81,3 +81,47 @@ impl Drop for RecursionGuard<'_> {
         unsafe { ffi::Py_LeaveRecursiveCall() }
     }
 }
+
+/// Levels of C's recursion guard entered and left one by one, as a loop
+/// over nested containers does (a count, where a [`RecursionGuard`] per
+/// level would be a stack); those still entered are left when dropped.
+pub struct RecursionLevels<'py> {
+    entered: usize,
+    _py: std::marker::PhantomData<Python<'py>>,
+}
+
+impl<'py> RecursionLevels<'py> {
+    /// No level entered.
+    pub fn new(_py: Python<'py>) -> Self {
+        RecursionLevels { entered: 0, _py: std::marker::PhantomData }
+    }
+
+    /// `Py_EnterRecursiveCall(where)`, as [`Python::enter_recursive_call`].
+    #[inline]
+    pub fn enter(&mut self, where_: &std::ffi::CStr) -> crate::PyResult<()> {
+        // SAFETY: attached ('py); the message is nul-terminated.
+        if unsafe { ffi::Py_EnterRecursiveCall(where_.as_ptr()) } != 0 {
+            return Err(crate::Raised::already_set());
+        }
+        self.entered += 1;
+        Ok(())
+    }
+
+    /// Leaves the innermost level entered (none: nothing).
+    #[inline]
+    pub fn leave(&mut self) {
+        if self.entered > 0 {
+            self.entered -= 1;
+            // SAFETY: attached ('py); pairs a successful enter.
+            unsafe { ffi::Py_LeaveRecursiveCall() }
+        }
+    }
+}
+
+impl Drop for RecursionLevels<'_> {
+    fn drop(&mut self) {
+        while self.entered > 0 {
+            self.leave();
+        }
+    }
+}

@@ -13,7 +13,7 @@ use oxpy::err::exceptions::{MemoryError, StopIteration, SystemError, TypeError, 
 use oxpy::function::{IntoPyObject, MethodDef, VarargsFunction};
 use oxpy::module::{ModuleState, TraverseStop, Visit};
 use oxpy::types::{PyAny, PyDict, PyFloat, PyInt, PyList, PyModule, PyStr, PyTuple, PyType, StrData};
-use oxpy::{Borrowed, Bound, PY_MINOR_VERSION, PyResult, Python, Raised, RecursionGuard, Unbound};
+use oxpy::{Borrowed, Bound, PY_MINOR_VERSION, PyResult, Python, Raised, RecursionLevels, Unbound};
 use oxpy_json_core::{self as jc, CodeUnit, Event, ScanError, StrBuf, Text};
 
 /// The module state: the two classes and the version's behaviour.
@@ -740,36 +740,36 @@ struct Frames<'py> {
     container: Option<Bound<'py, PyAny>>,
     key: Option<Bound<'py, PyAny>>,
     outer: smallvec::SmallVec<[Frame<'py>; 4]>,
-    /// One recursion level per open container (no storage: a count).
-    levels: Vec<RecursionGuard<'py>>,
+    /// One recursion level per open container, entered before it is made.
+    levels: RecursionLevels<'py>,
 }
 
 /// An enclosing container and its key waiting for a value.
 type Frame<'py> = (Bound<'py, PyAny>, Option<Bound<'py, PyAny>>);
 
 impl<'py> Frames<'py> {
-    fn new() -> Self {
-        Frames { container: None, key: None, outer: smallvec::SmallVec::new(), levels: Vec::new() }
+    fn new(py: Python<'py>) -> Self {
+        Frames { container: None, key: None, outer: smallvec::SmallVec::new(), levels: RecursionLevels::new(py) }
     }
 
-    #[inline]
-    fn open(&mut self, container: Bound<'py, PyAny>, level: RecursionGuard<'py>) {
-        self.levels.push(level);
+    #[inline(always)]
+    fn open(&mut self, container: Bound<'py, PyAny>) {
         if let Some(enclosing) = self.container.replace(container) {
             self.outer.push((enclosing, self.key.take()));
         }
     }
 
-    /// The innermost container, closed (its level is left when it drops).
-    #[inline]
-    fn close(&mut self) -> Option<(Bound<'py, PyAny>, RecursionGuard<'py>)> {
+    /// The innermost container, closed (its level is still entered: the
+    /// caller leaves it after the object hooks, which C runs inside it).
+    #[inline(always)]
+    fn close(&mut self) -> Option<Bound<'py, PyAny>> {
         let container = self.container.take()?;
         self.key = None;
         if let Some((enclosing, key)) = self.outer.pop() {
             self.container = Some(enclosing);
             self.key = key;
         }
-        Some((container, self.levels.pop()?))
+        Some(container)
     }
 
     /// The innermost container and its key slot.
@@ -802,21 +802,21 @@ impl<'s, 'py> Scan<'s, 'py> {
     fn run<T: CodeUnit>(&self, units: &[T], idx: isize, compat: jc::Compat) -> PyResult<(Bound<'py, PyAny>, usize)> {
         let py = self.py;
         let mut scanner = jc::Scanner::new(units, idx, self.scanner.strict.get(), compat);
-        let mut frames = Frames::new();
+        let mut frames = Frames::new(py);
         // Objects are pairs lists for `object_pairs_hook`, else dicts.
         let pairs = self.pairs_hook;
         let mut result = None;
         while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.input.s))? {
             let value = match event {
                 Event::StartObject => {
-                    let level = py.enter_recursive_call(c" while decoding a JSON object from a unicode string")?;
+                    frames.levels.enter(c" while decoding a JSON object from a unicode string")?;
                     let target = if pairs { PyList::new(py)?.into_any() } else { PyDict::new(py)?.into_any() };
-                    frames.open(target, level);
+                    frames.open(target);
                     continue;
                 }
                 Event::StartArray => {
-                    let level = py.enter_recursive_call(c" while decoding a JSON array from a unicode string")?;
-                    frames.open(PyList::new(py)?.into_any(), level);
+                    frames.levels.enter(c" while decoding a JSON array from a unicode string")?;
+                    frames.open(PyList::new(py)?.into_any());
                     continue;
                 }
                 Event::Key(text) => {
@@ -827,16 +827,23 @@ impl<'s, 'py> Scan<'s, 'py> {
                     continue;
                 }
                 // The hooks run inside the object's recursion level, as in
-                // C; the level ends when `_level` drops after.
-                Event::EndObject => match frames.close() {
-                    Some((target, _level)) if pairs || self.object_hook => self.object_hooked(target, pairs)?,
-                    Some((target, _level)) => target,
-                    None => return Err(SystemError::raise(py, "unbalanced JSON events")),
-                },
-                Event::EndArray => match frames.close() {
-                    Some((list, _level)) => list,
-                    None => return Err(SystemError::raise(py, "unbalanced JSON events")),
-                },
+                // C, which is left after them.
+                Event::EndObject => {
+                    let value = match frames.close() {
+                        Some(target) if pairs || self.object_hook => self.object_hooked(target, pairs)?,
+                        Some(target) => target,
+                        None => return Err(SystemError::raise(py, "unbalanced JSON events")),
+                    };
+                    frames.levels.leave();
+                    value
+                }
+                Event::EndArray => {
+                    let Some(list) = frames.close() else {
+                        return Err(SystemError::raise(py, "unbalanced JSON events"));
+                    };
+                    frames.levels.leave();
+                    list
+                }
                 Event::Str(text) => self.input.str_of(text)?.into_any(),
                 Event::Number(n) => self.number(&n)?,
                 Event::Null => ().into_py_object(py)?,
