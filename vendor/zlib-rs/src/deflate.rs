@@ -1299,23 +1299,6 @@ pub(crate) struct State<'a> {
 
     pub(crate) hash_calc_variant: HashCalcVariant,
 
-    /// oxpy: whether every non-zero `head` entry since the last clear was set
-    /// by the standard hash of the 4 window bytes at its position (no
-    /// rolling hash, no slide), so a reset may clear just those entries.
-    pub(crate) head_sparse: bool,
-
-    /// oxpy: whether the standard hash may have set heads since the table
-    /// was last cleared (it sets any of them; the rolling hash of level 9
-    /// only the lower half, which is all a reset then has to clear, as
-    /// zlib's 32 Ki-entry table).
-    pub(crate) head_upper_used: bool,
-
-    /// oxpy: the heap that builds the Huffman trees, kept (zlib's
-    /// `s->heap`): a new one per tree was cleared each time (2.9 KiB), and
-    /// the tree's first reads waited for those stores. Every entry read is
-    /// written first in each build.
-    huffman_heap: Heap,
-
     pub(crate) match_available: bool, /* set if previous match exists */
 
     /// Use a faster search when the previous match is longer than this
@@ -1432,7 +1415,36 @@ pub(crate) struct State<'a> {
     l_desc: TreeDesc<HEAP_SIZE>,             /* literal and length tree */
     d_desc: TreeDesc<{ 2 * D_CODES + 1 }>,   /* distance tree */
     bl_desc: TreeDesc<{ 2 * BL_CODES + 1 }>, /* Huffman tree for bit lengths */
+
+    /// oxpy: whether every non-zero `head` entry since the last clear was set
+    /// by the standard hash of the 4 window bytes at its position (no
+    /// rolling hash, no slide), so a reset may clear just those entries.
+    pub(crate) head_sparse: bool,
+
+    /// oxpy: whether the standard hash may have set heads since the table
+    /// was last cleared (it sets any of them; the rolling hash of level 9
+    /// only the lower half, which is all a reset then has to clear, as
+    /// zlib's 32 Ki-entry table).
+    pub(crate) head_upper_used: bool,
+
+    /// oxpy: the heap that builds the Huffman trees, kept (zlib's
+    /// `s->heap`): a new one per tree was cleared each time (2.9 KiB), and
+    /// the tree's first reads waited for those stores. Every entry read is
+    /// written first in each build. (Last: the fields above keep their
+    /// cache lines.)
+    huffman_heap: Heap,
 }
+
+// oxpy: the cache-line layout upstream checks in its tests (which this
+// vendored copy cannot build), checked in every build.
+#[cfg(all(any(target_arch = "x86_64", target_arch = "aarch64"), not(feature = "ZLIB_DEBUG")))]
+const _: () = {
+    assert!(core::mem::offset_of!(State, status) == 0);
+    assert!(core::mem::offset_of!(State, _cache_line_0) == 64);
+    assert!(core::mem::offset_of!(State, _cache_line_1) == 128);
+    assert!(core::mem::offset_of!(State, _cache_line_2) == 192);
+    assert!(core::mem::offset_of!(State, _cache_line_3) == 256);
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 #[cfg_attr(feature = "__internal-fuzz", derive(arbitrary::Arbitrary))]
