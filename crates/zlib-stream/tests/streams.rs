@@ -3,7 +3,7 @@
 
 use oxpy_zlib_stream::{Deflater, Inflater, Z_FINISH, Z_OK, Z_STREAM_END};
 
-/// Deterministic test data: text-like, random or two-letter runs.
+/// Deterministic test data: text-like, random, two-letter runs or binary.
 fn data(seed: u64, len: usize) -> Vec<u8> {
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = move || {
@@ -12,7 +12,27 @@ fn data(seed: u64, len: usize) -> Vec<u8> {
         x ^= x << 17;
         x
     };
-    let kind = next() % 3;
+    let kind = next() % 4;
+    if kind == 3 {
+        // Binary: random bytes, runs, and copies of earlier stretches.
+        let mut out = Vec::with_capacity(len);
+        while out.len() < len {
+            let n = (next() % 300) as usize + 1;
+            match next() % 3 {
+                0 => out.extend((0..n).map(|_| next() as u8)),
+                1 => out.extend(std::iter::repeat_n(next() as u8, n)),
+                _ if !out.is_empty() => {
+                    let from = (next() as usize) % out.len();
+                    for k in 0..n {
+                        out.push(out[from + k % (out.len() - from)]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.truncate(len);
+        return out;
+    }
     (0..len)
         .map(|i| match kind {
             0 => b"the quick brown fox jumps over a lazy dog "[(next() % 8) as usize * 5 % 42 + i % 5],

@@ -419,6 +419,8 @@ pub fn init(stream: &mut z_stream, config: DeflateConfig) -> ReturnCode {
         hash_calc_variant: HashCalcVariant::Standard,
         head_sparse: true,
         head_upper_used: true,
+        head_roll_used: true,
+        roll_next: usize::MAX,
         _cache_line_0: (),
         _cache_line_1: (),
         _cache_line_2: (),
@@ -699,6 +701,8 @@ pub fn copy<'a>(
         hash_calc_variant: source_state.hash_calc_variant,
         head_sparse: source_state.head_sparse,
         head_upper_used: source_state.head_upper_used,
+        head_roll_used: source_state.head_roll_used,
+        roll_next: source_state.roll_next,
         huffman_heap: Heap::new(),
         crc_fold: source_state.crc_fold,
         gzhead: None,
@@ -763,9 +767,10 @@ pub fn reset(stream: &mut DeflateStream) -> ReturnCode {
 }
 
 /// oxpy: zeroes the `head` entries a short stream may have set (the
-/// standard hash of each 4-byte window position that was or could have been
-/// inserted, with a margin); false when that is not possible or not cheaper
-/// (then the caller clears the whole table).
+/// standard hash of each 4-byte window position, and the rolling hash of
+/// each 3-byte one, that was or could have been inserted, with a margin);
+/// false when that is not possible or not cheaper (then the caller clears
+/// the whole table).
 fn clear_used_heads(state: &mut State) -> bool {
     const MAX_POSITIONS: usize = 16 * 1024;
     if !state.head_sparse {
@@ -777,10 +782,20 @@ fn clear_used_heads(state: &mut State) -> bool {
         return false;
     }
     let head = state.head.as_mut_slice();
-    for w in window[..end].windows(4) {
-        let val = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
-        head[StandardHashCalc::update_hash(0, val) as usize] = 0;
+    if state.head_upper_used {
+        for w in window[..end].windows(4) {
+            let val = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+            head[StandardHashCalc::update_hash(0, val) as usize] = 0;
+        }
     }
+    if state.head_roll_used {
+        for w in window[..end].windows(3) {
+            head[RollHashCalc::hash_of(w[0], w[1], w[2])] = 0;
+        }
+    }
+    // Checked in debug builds and tests: no head is left set.
+    #[cfg(any(debug_assertions, feature = "oxpy-checks"))]
+    assert!(head.iter().all(|&h| h == 0), "a sparse clear left a head set");
     true
 }
 
@@ -828,6 +843,8 @@ fn lm_init(state: &mut State, head_clear: bool) {
     }
     state.head_sparse = true;
     state.head_upper_used = false;
+    state.head_roll_used = false;
+    state.roll_next = usize::MAX;
 
     // Set the default configuration parameters:
     lm_set_level(state, state.level);
@@ -850,8 +867,9 @@ fn lm_set_level(state: &mut State, level: i8) {
 
     state.hash_calc_variant = HashCalcVariant::for_max_chain_length(state.max_chain_length);
     // oxpy: see `State::head_upper_used`.
-    if let HashCalcVariant::Standard = state.hash_calc_variant {
-        state.head_upper_used = true;
+    match state.hash_calc_variant {
+        HashCalcVariant::Standard => state.head_upper_used = true,
+        HashCalcVariant::Roll => state.head_roll_used = true,
     }
     state.level = level;
 }
@@ -1417,8 +1435,9 @@ pub(crate) struct State<'a> {
     bl_desc: TreeDesc<{ 2 * BL_CODES + 1 }>, /* Huffman tree for bit lengths */
 
     /// oxpy: whether every non-zero `head` entry since the last clear was set
-    /// by the standard hash of the 4 window bytes at its position (no
-    /// rolling hash, no slide), so a reset may clear just those entries.
+    /// by the standard hash of the 4 window bytes at its position or by the
+    /// rolling hash of its 3 (no slide, no later input), so a reset may
+    /// clear just those entries.
     pub(crate) head_sparse: bool,
 
     /// oxpy: whether the standard hash may have set heads since the table
@@ -1426,6 +1445,17 @@ pub(crate) struct State<'a> {
     /// only the lower half, which is all a reset then has to clear, as
     /// zlib's 32 Ki-entry table).
     pub(crate) head_upper_used: bool,
+
+    /// oxpy: whether the rolling hash (level 9) may have set heads since the
+    /// table was last cleared.
+    pub(crate) head_roll_used: bool,
+
+    /// oxpy: the position whose insertion gives the rolling hash of exactly
+    /// its own 3 window bytes (`ins_h` holds the hash of the 2 bytes before
+    /// them): one past the last position inserted by the rolling hash, or
+    /// where `fill_window` started it. A rolling insertion elsewhere hashes
+    /// other bytes, and `head_sparse` no longer holds. `usize::MAX`: none.
+    pub(crate) roll_next: usize,
 
     /// oxpy: the heap that builds the Huffman trees, kept (zlib's
     /// `s->heap`): a new one per tree was cleared each time (2.9 KiB), and
@@ -1910,6 +1940,7 @@ pub(crate) fn fill_window(stream: &mut DeflateStream) {
                 let v0 = state.window.filled()[string] as u32;
                 let v1 = state.window.filled()[string + 1] as u32;
                 state.ins_h = state.update_hash(v0, v1);
+                state.roll_next = string; // oxpy: see State::roll_next
             } else if string >= 1 {
                 state.quick_insert_string(string + 2 - STD_MIN_MATCH);
             }

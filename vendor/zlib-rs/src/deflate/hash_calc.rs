@@ -92,6 +92,13 @@ impl RollHashCalc {
     /// oxpy: the heads it can set: `head[..HASH_SIZE]`.
     pub const HASH_SIZE: usize = 1 << 15;
 
+    /// oxpy: the head index of a position whose 3 bytes are these, when it
+    /// is inserted at `State::roll_next`.
+    pub fn hash_of(b0: u8, b1: u8, b2: u8) -> usize {
+        let h = Self::update_hash(Self::update_hash(u32::from(b0), u32::from(b1)), u32::from(b2));
+        h as usize
+    }
+
     fn hash_calc(h: u32, val: u32) -> u32 {
         const HASH_SLIDE: u32 = 5;
         (h << HASH_SLIDE) ^ val
@@ -102,7 +109,11 @@ impl RollHashCalc {
     }
 
     pub fn quick_insert_string(state: &mut State, string: usize) -> u16 {
-        state.head_sparse = false; // oxpy: see State::head_sparse
+        // oxpy: see State::roll_next
+        if string != state.roll_next {
+            state.head_sparse = false;
+        }
+        state.roll_next = string + 1;
         let val = state.window.filled()[string + Self::HASH_CALC_OFFSET] as u32;
 
         state.ins_h = Self::hash_calc(state.ins_h, val);
@@ -121,7 +132,11 @@ impl RollHashCalc {
     }
 
     pub fn insert_string(state: &mut State, string: usize, count: usize) {
-        state.head_sparse = false; // oxpy: see State::head_sparse
+        // oxpy: see State::roll_next
+        if string != state.roll_next {
+            state.head_sparse = false;
+        }
+        state.roll_next = string + count;
         let slice = &state.window.filled()[string + Self::HASH_CALC_OFFSET..][..count];
 
         let w_mask = state.w_mask();

@@ -286,19 +286,14 @@ fn longest_match_help<const SLOW: bool>(
                 /* Go back to offset 0 */
                 cur_match -= match_offset;
                 match_offset = 0;
-                let mut next_pos = cur_match;
-
-                for i in 0..=len - STD_MIN_MATCH {
-                    pos = prev[(cur_match as usize + i) & wmask];
-                    if pos < next_pos {
-                        /* Hash chain is more distant, use it */
-                        if pos <= limit_base + i as Pos {
-                            return break_matching(state, best_len, match_start);
-                        }
-                        next_pos = pos;
-                        match_offset = i as Pos;
-                    }
-                }
+                // oxpy: the scan of `prev` for the most distant chain skips
+                // 16 entries at a time where none is nearer (`most_distant_chain`).
+                let Some((next_pos, offset_found)) =
+                    most_distant_chain(prev, cur_match, len - STD_MIN_MATCH + 1, limit_base)
+                else {
+                    return break_matching(state, best_len, match_start);
+                };
+                match_offset = offset_found;
                 /* Switch cur_match to next_pos chain */
                 cur_match = next_pos;
 
@@ -343,6 +338,82 @@ fn longest_match_help<const SLOW: bool>(
     }
 
     (best_len, match_start)
+}
+
+/// oxpy: zlib-ng's search for a more distant chain among the `n` positions
+/// from `cur_match` on: for `i` in `0..n`, each `prev[(cur_match + i) & wmask]`
+/// below the lowest so far becomes the new lowest (its `i` the match
+/// offset), unless it is at most `limit_base + i`, which ends the matching
+/// (`None`). Returns the lowest position and its offset. `prev` is the
+/// window's `wmask + 1` entries. The same steps as upstream's loop, but
+/// 16 entries whose minimum is not below the lowest so far (no step would
+/// change anything) are passed over after one vectorisable minimum.
+#[inline(always)]
+fn most_distant_chain(prev: &[Pos], cur_match: Pos, n: usize, limit_base: Pos) -> Option<(Pos, Pos)> {
+    let found = most_distant_chain_chunked(prev, cur_match, n, limit_base);
+    #[cfg(any(debug_assertions, feature = "oxpy-checks"))]
+    assert_eq!(found, most_distant_chain_upstream(prev, cur_match, n, limit_base));
+    found
+}
+
+#[inline(always)]
+fn most_distant_chain_chunked(prev: &[Pos], cur_match: Pos, n: usize, limit_base: Pos) -> Option<(Pos, Pos)> {
+    const CHUNK: usize = 16;
+    let wmask = prev.len() - 1;
+    let mut next_pos = cur_match;
+    let mut match_offset: Pos = 0;
+    let mut step = |i: usize, pos: Pos, next_pos: &mut Pos| -> Option<()> {
+        if pos < *next_pos {
+            /* Hash chain is more distant, use it */
+            if pos <= limit_base + i as Pos {
+                return None;
+            }
+            *next_pos = pos;
+            match_offset = i as Pos;
+        }
+        Some(())
+    };
+    let mut i = 0;
+    while i < n {
+        // The entries up to the window's end (the positions wrap there).
+        let start = (cur_match as usize + i) & wmask;
+        let piece = &prev[start..Ord::min(prev.len(), start + (n - i))];
+        let mut chunks = piece.chunks_exact(CHUNK);
+        for chunk in &mut chunks {
+            let lowest = chunk.iter().fold(Pos::MAX, |a, &b| Ord::min(a, b));
+            if lowest < next_pos {
+                for (k, &pos) in chunk.iter().enumerate() {
+                    step(i + k, pos, &mut next_pos)?;
+                }
+            }
+            i += CHUNK;
+        }
+        for &pos in chunks.remainder() {
+            step(i, pos, &mut next_pos)?;
+            i += 1;
+        }
+    }
+    Some((next_pos, match_offset))
+}
+
+/// oxpy: upstream's loop, which `most_distant_chain` must agree with
+/// (checked in debug builds and with the `oxpy-checks` feature).
+#[cfg(any(debug_assertions, feature = "oxpy-checks"))]
+fn most_distant_chain_upstream(prev: &[Pos], cur_match: Pos, n: usize, limit_base: Pos) -> Option<(Pos, Pos)> {
+    let wmask = prev.len() - 1;
+    let mut next_pos = cur_match;
+    let mut match_offset: Pos = 0;
+    for i in 0..n {
+        let pos = prev[(cur_match as usize + i) & wmask];
+        if pos < next_pos {
+            if pos <= limit_base + i as Pos {
+                return None;
+            }
+            next_pos = pos;
+            match_offset = i as Pos;
+        }
+    }
+    Some((next_pos, match_offset))
 }
 
 fn break_matching(state: &State, best_len: usize, match_start: u16) -> (usize, u16) {
