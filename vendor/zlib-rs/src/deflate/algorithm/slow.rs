@@ -9,15 +9,6 @@ use crate::{
     DeflateFlush,
 };
 
-/// oxpy: the first window position searched with zlib-ng's slow search
-/// (`longest_match_slow`, level 9); before it, zlib's search. The slow
-/// search's extra hashing per match pays off only once the hash chains are
-/// long: with it everywhere, level 9 took 1.1-1.2x C zlib's time on 4 and
-/// 8 KiB inputs (text and binary) and 1.13x on 1 KiB of text; from 8 KiB
-/// on, it is 1.0-1.5x faster than C. The choice depends on the position
-/// only, so the output does not depend on how the input is split.
-const SLOW_SEARCH_FROM: usize = 8192;
-
 pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockState {
     let mut hash_head; /* head of hash chain */
     let mut bflush; /* set if current block must be flushed */
@@ -25,8 +16,6 @@ pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
     let mut match_len;
 
     let use_longest_match_slow = stream.state.max_chain_length > 1024;
-    // oxpy: positions before SLOW_SEARCH_FROM are searched as zlib does
-    // (see the constant).
     let valid_distance_range = 1..=stream.state.max_dist() as isize;
 
     let mut match_available = stream.state.match_available;
@@ -72,7 +61,7 @@ pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
             // To simplify the code, we prevent matches with the string
             // of window index 0 (in particular we have to avoid a match
             // of the string with itself at the start of the input file).
-            (match_len, state.match_start) = if use_longest_match_slow && state.strstart >= SLOW_SEARCH_FROM {
+            (match_len, state.match_start) = if use_longest_match_slow {
                 crate::deflate::longest_match::longest_match_slow(state, hash_head)
             } else {
                 crate::deflate::longest_match::longest_match(state, hash_head)
