@@ -16,7 +16,7 @@ specifics that bench.main cannot express, hence the loop of `run` below
 
 Cases: compress at levels 1, 6 and 9 and decompress (of C's level-6 output),
 on text (words of a fixed list, seeded) and binary data (seeded random bytes
-mixed with runs and repeats), at 1 KiB, 64 KiB and 1 MiB; crc32 and adler32
+mixed with runs and repeats), at 1, 4, 16 and 64 KiB and 1 MiB; crc32 and adler32
 at bench.SIZES on random bytes. Peers: zlib-ng (`zlib_ng.zlib_ng`) and isal
 (`isal.isal_zlib`, levels 0-3 only: 1 -> 1, 6 -> 2, 9 -> 3).
 """
@@ -34,7 +34,7 @@ from modload import load_pair
 
 import diff_zlib
 
-DATA_SIZES = [1 << 10, 64 << 10, 1 << 20]
+DATA_SIZES = [1 << 10, 4 << 10, 16 << 10, 64 << 10, 1 << 20]
 LEVELS = [1, 6, 9]
 ISAL_LEVEL = {1: 1, 6: 2, 9: 3}
 
