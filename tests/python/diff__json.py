@@ -191,6 +191,20 @@ class ListSub(list):
     pass
 
 
+class LenDict(dict):
+    """A dict subclass whose __len__ lies (C reads the dict's own size)."""
+
+    def __init__(self, data, n):
+        super().__init__(data)
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __repr__(self):
+        return f"LenDict({dict(dict.items(self))!r}, {self.n!r})"
+
+
 class TupleSub(tuple):
     pass
 
@@ -1517,6 +1531,7 @@ DUMPS_OBJECTS = [
     {b"k": 1, "ok": 2, (1,): 3}, {"a": 1, 2: "b", None: "c"},
     ListSub([1, ListSub([2])]), TupleSub((1, "t")), DictSub({"d": DictSub({"e": 1})}), LyingList([1, 2, 3]),
     LyingTuple((4, 5)), [LyingList(["x"]), {"l": LyingTuple(("y",))}],
+    LenDict({"a": 1}, 0), LenDict({}, 3), [LenDict({"b": [2]}, 0), {"c": LenDict({"d": 4}, 0)}],
     collections.OrderedDict([("z", 1), ("a", 2)]), collections.defaultdict(int, {"q": 1}),
     collections.Counter("aab"), types.MappingProxyType({"m": 1}), collections.UserDict({"u": 1}),
     collections.UserList([1]), collections.ChainMap({"c": 1}), [x for x in range(200)],

@@ -1536,7 +1536,8 @@ impl<'py> Output<'_, 'py> {
         indent: Option<Borrowed<'_, 'py, PyAny>>,
     ) -> PyResult<()> {
         let py = self.py;
-        if dict.len()? == 0 {
+        // C reads the size (a subclass's __len__ is not called).
+        if dict.downcast::<PyDict>().is_none_or(|d| d.is_empty()) {
             return self.push_ascii(b"{}");
         }
         let id = self.mark(dict)?;
