@@ -97,11 +97,6 @@ impl StrBuf {
         self.kind = Kind::Ucs1;
     }
 
-    /// The bytes held by the three buffers' capacity.
-    pub fn capacity_bytes(&self) -> usize {
-        self.b1.capacity() + 2 * self.b2.capacity() + 4 * self.b4.capacity()
-    }
-
     /// The current width.
     #[inline]
     pub fn kind(&self) -> Kind {
