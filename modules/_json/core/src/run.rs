@@ -2,7 +2,7 @@
 //! without early exit (so the compiler makes SIMD compares of them), then
 //! the exact index inside the chunk that has a stop.
 
-use crate::CodeUnit;
+use crate::{CodeUnit, Text};
 
 /// Bytes per chunk.
 const CHUNK_BYTES: usize = 32;
@@ -43,6 +43,35 @@ pub(crate) fn find_short<T: CodeUnit>(s: &[T], stop: impl Fn(T) -> bool + Copy) 
 #[inline(always)]
 pub(crate) fn string_stop<T: CodeUnit, const STRICT: bool>(c: T) -> bool {
     (c == T::QUOTE) | (c == T::BACKSLASH) | (STRICT & (c < T::SPACE))
+}
+
+/// The index of the first [`string_stop`] of `s`, or `s.len()`. Latin-1
+/// text goes eight bytes at a time in a word (most strings are short: one
+/// or two words, where [`find`]'s chunks then look for the index one unit
+/// at a time).
+#[inline(always)]
+pub(crate) fn find_string_stop<T: CodeUnit, const STRICT: bool>(s: &[T]) -> usize {
+    let Text::Ucs1(b) = T::text(s) else { return find(s, string_stop::<T, STRICT>) };
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte below `n` (exact up to the first one: a
+    // borrow can only mark bytes after it).
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
+    let mut words = b.chunks_exact(8);
+    let mut base = 0;
+    for w in &mut words {
+        let x = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        let mut stops = below(x ^ (ONES * 0x22), 1) | below(x ^ (ONES * 0x5c), 1);
+        if STRICT {
+            stops |= below(x, 0x20);
+        }
+        if stops != 0 {
+            return base + (stops.trailing_zeros() / 8) as usize;
+        }
+        base += 8;
+    }
+    let rest = words.remainder();
+    base + rest.iter().position(|&c| string_stop::<u8, STRICT>(c)).unwrap_or(rest.len())
 }
 
 /// Is escaped by `encode_basestring_ascii`: not printable ASCII, `"`, `\`.
@@ -89,11 +118,31 @@ mod tests {
                     v[at] = b'"';
                 }
                 assert_eq!(find(&v[..], string_stop::<u8, true>), at);
+                assert_eq!(find_string_stop::<u8, true>(&v[..]), at);
+                assert_eq!(find_string_stop::<u8, false>(&v[..]), at);
                 assert_eq!(find_short(&v[..], string_stop::<u8, true>), at);
                 let w: Vec<u16> = v.iter().map(|&c| u16::from(c)).collect();
                 assert_eq!(find(&w[..], string_stop::<u16, true>), at);
                 let w: Vec<u32> = v.iter().map(|&c| u32::from(c)).collect();
                 assert_eq!(find(&w[..], string_stop::<u32, false>), at);
+            }
+        }
+    }
+
+    #[test]
+    fn string_stops_of_every_byte() {
+        for c in 0..=255u8 {
+            for len in 0..40 {
+                for at in [0, 1, 7, 8, 9, 15, 16, 23, 31, 32, 39] {
+                    if at >= len {
+                        continue;
+                    }
+                    // Bytes that differ from `c` by one bit around it.
+                    let mut v: Vec<u8> = (0..len).map(|i| if i < at { c ^ 0x80 | 0x41 } else { 0x61 }).collect();
+                    v[at] = c;
+                    assert_eq!(find_string_stop::<u8, true>(&v[..]), find(&v[..], string_stop::<u8, true>));
+                    assert_eq!(find_string_stop::<u8, false>(&v[..]), find(&v[..], string_stop::<u8, false>));
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The string scanner: C's `scanstring_unicode`.
 
 use crate::msg;
-use crate::run::{find, string_stop};
+use crate::run::{find, find_string_stop, string_stop};
 use crate::{CodeUnit, ScanError, StrBuf, Text};
 
 /// Where a scanned string's characters are.
@@ -85,7 +85,7 @@ fn scan_impl<T: CodeUnit, const STRICT: bool>(
 ) -> Result<(Span, usize), ScanError> {
     // The run up to the first quote, backslash or control character: the
     // whole string, most of the time.
-    let next = start + find(&s[start..], string_stop::<T, STRICT>);
+    let next = start + find_string_stop::<T, STRICT>(&s[start..]);
     match s.get(next) {
         Some(&c) if c == T::QUOTE => Ok((Span::Input(start, next), next + 1)),
         Some(&c) if c == T::BACKSLASH => {
