@@ -64,7 +64,6 @@ import collections
 import decimal
 import enum
 import fractions
-import gc
 import importlib
 import io
 import pickle
@@ -423,8 +422,10 @@ ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def canon(v, ids=None, depth=0):
-    """A comparable form of `v`: exact types, floats by bits, key order,
-    and (with `ids`, a dict) which str objects are the same object."""
+    """A comparable form of `v`: exact types, floats by bits, key order, the
+    memory of lists and dicts (a list's spare room, a dict's table: how they
+    were built), and (with `ids`, a dict) which str objects are the same
+    object."""
     if depth > 400:
         return ("too deep",)
     t = type(v)
@@ -436,10 +437,13 @@ def canon(v, ids=None, depth=0):
         return ("float", float_bits(v))
     if t in (int, bool, bytes, type(None)):
         return (t.__name__, v)
-    if t in (list, tuple):
-        return (t.__name__, tuple(canon(x, ids, depth + 1) for x in v))
+    if t is tuple:
+        return ("tuple", tuple(canon(x, ids, depth + 1) for x in v))
+    if t is list:
+        return ("list", tuple(canon(x, ids, depth + 1) for x in v), sys.getsizeof(v))
     if t is dict:
-        return ("dict", tuple((canon(k, ids, depth + 1), canon(x, ids, depth + 1)) for k, x in v.items()))
+        return ("dict", tuple((canon(k, ids, depth + 1), canon(x, ids, depth + 1)) for k, x in v.items()),
+                sys.getsizeof(v))
     if isinstance(v, BaseException):
         return ("exception", type_name(t), exception_message(v), canon(v.args, None, depth + 1))
     if isinstance(v, dict):

@@ -1,7 +1,7 @@
 //! The string scanner: C's `scanstring_unicode`.
 
 use crate::msg;
-use crate::run::{find, find_string_stop, string_stop};
+use crate::run::find_string_stop;
 use crate::{CodeUnit, ScanError, StrBuf, Text};
 
 /// Where a scanned string's characters are.
@@ -162,7 +162,7 @@ fn scan_escaped<T: CodeUnit, const STRICT: bool>(
         buf.push(ch)?;
         // The next run.
         let rest = &s[end..];
-        next = end + find(rest, string_stop::<T, STRICT>);
+        next = end + find_string_stop::<T, STRICT>(rest);
         buf.extend(&s[end..next])?;
         match s.get(next) {
             Some(&c) if c == T::QUOTE => return Ok(next + 1),
