@@ -63,6 +63,7 @@ import array
 import collections
 import decimal
 import enum
+import gc
 import fractions
 import importlib
 import io
@@ -1811,6 +1812,59 @@ def big_fixed(differ, rng):
     compare(differ, "big", "loads(1e6 element array)", lambda s: len(s.json.loads("[" + "1," * 999999 + "1]")))
 
 
+def tracked_tree(v, depth=0):
+    """Which lists and dicts of a loads result the cyclic GC tracks (C's
+    rule: lists always, a dict once a list or dict is stored in it;
+    deterministic while the result holds no tuple)."""
+    t = type(v)
+    if depth > 100:
+        return "deep"
+    if t is list:
+        return ("list", gc.is_tracked(v), tuple(tracked_tree(x, depth + 1) for x in v))
+    if t is dict:
+        return ("dict", gc.is_tracked(v), tuple((k, tracked_tree(x, depth + 1)) for k, x in v.items()))
+    return t.__name__
+
+
+class Finalized:
+    """Cyclic garbage whose finalizer runs Python code and makes containers
+    (in a collection triggered inside a scan)."""
+
+    def __init__(self):
+        self.me = self
+
+    def __del__(self):
+        _ = [[i] for i in range(20)], len(gc.get_objects(0))
+
+
+def gc_fixed(differ, rng):
+    """Scans during which the cyclic GC runs (3.11 collects inside
+    allocations): results tracked as C's, with collections after every
+    allocation and finalizers running Python code in them; NaN's
+    parse_constant call in the middle, and a custom parse_float."""
+    docs = ['[]', '{}', '[[]]', '{"a": {}}', '{"a": []}', '{"a": 1, "b": [1, {"c": {}}]}', '[{"a": 1}, {"b": [2]}]',
+            '{"x": [1, {"y": NaN, "z": [2]}], "w": {}}', '[1, [2, [3, [4, {"k": NaN}]]], {"q": {"r": 1.5}}]']
+    docs += [sides(differ)[0].json.dumps(random_tree(rng, exotic=False)) for _ in range(150)]
+    hook_kws = [("default", dict), ("parse_float", lambda: {"parse_float": lambda t: float(t)}),
+                ("parse_constant", lambda: {"parse_constant": lambda name: [name]})]
+    saved = gc.get_threshold()
+    for threshold in (None, (1, 1, 1)):
+        for text in docs:
+            for label, kw_factory in hook_kws:
+                def fn(side, text=text, kw_factory=kw_factory):
+                    if threshold:
+                        gc.set_threshold(*threshold)
+                    try:
+                        for _ in range(3):
+                            Finalized()
+                        return tracked_tree(side.json.loads(text, **kw_factory()))
+                    finally:
+                        gc.set_threshold(*saved)
+                compare(differ, "json.loads (gc)",
+                        lambda text=text, label=label: f"json.loads({short_repr(text, 200)}) [{label}] "
+                                                        f"gc threshold {threshold}", fn)
+
+
 def fixed_cases(differ, rng):
     sides(differ)
     surface_fixed(differ)
@@ -1824,6 +1878,7 @@ def fixed_cases(differ, rng):
     encoder_fixed(differ, rng)
     recursion_fixed(differ)
     big_fixed(differ, rng)
+    gc_fixed(differ, rng)
     for _ in range(200):
         random_case(differ, rng)
 

@@ -12,7 +12,7 @@ use oxpy::class::{BoolMember, CallObject, ClassType, NewObject, ObjectMember};
 use oxpy::err::exceptions::{MemoryError, StopIteration, SystemError, TypeError, ValueError};
 use oxpy::function::{IntoPyObject, MethodDef, VarargsFunction};
 use oxpy::module::{ModuleState, TraverseStop, Visit};
-use oxpy::types::{PyAny, PyDict, PyFloat, PyInt, PyList, PyModule, PyStr, PyTuple, PyType, StrData};
+use oxpy::types::{GcContainer, PyAny, PyDict, PyFloat, PyInt, PyList, PyModule, PyStr, PyTuple, PyType, StrData};
 use oxpy::{Borrowed, Bound, PY_MINOR_VERSION, PyResult, Python, Raised, RecursionLevels, Unbound};
 use oxpy_json_core::{self as jc, CodeUnit, Event, ScanError, StrBuf, Text};
 
@@ -779,6 +779,55 @@ impl<'py> Frames<'py> {
     }
 }
 
+/// The finished containers of a scan, hidden from the cyclic collector until
+/// the value is complete: 3.11 collects inside allocations, so during a
+/// scan, and each collection would walk the containers made so far, which
+/// cannot be garbage (no Python code sees them: only without hooks, and
+/// until `parse_constant` is called). 3.12+ collect at the next bytecode,
+/// after the call, and C's scanner gives them the same work then: the
+/// value's containers, tracked as C's would be (lists always; a dict once a
+/// list or dict is stored in it, which CPython does itself).
+struct Hidden<'py> {
+    on: bool,
+    containers: Vec<Bound<'py, PyAny>>,
+}
+
+impl<'py> Hidden<'py> {
+    fn new(on: bool) -> Self {
+        Hidden { on, containers: Vec::new() }
+    }
+
+    /// A finished container: untracked if tracked, to be tracked again.
+    #[inline]
+    fn hide<T: GcContainer>(&mut self, c: Borrowed<'_, 'py, T>) {
+        if self.on && c.is_gc_tracked() {
+            c.gc_untrack();
+            self.containers.push(c.as_any().to_owned());
+        }
+    }
+
+    /// The containers hidden so far tracked again, and no more hidden
+    /// (before Python code runs, and at the end).
+    fn show_all(&mut self) {
+        self.on = false;
+        for c in self.containers.drain(..) {
+            if let Some(l) = c.as_borrowed().downcast::<PyList>() {
+                l.gc_track();
+            } else if let Some(d) = c.as_borrowed().downcast::<PyDict>() {
+                d.gc_track();
+            }
+        }
+    }
+}
+
+impl Drop for Hidden<'_> {
+    /// After an error too: no container is left untracked (the parts of a
+    /// failed scan are freed with it, unless something else holds them).
+    fn drop(&mut self) {
+        self.show_all();
+    }
+}
+
 impl<'s, 'py> Scan<'s, 'py> {
     fn new(
         py: Python<'py>,
@@ -805,6 +854,9 @@ impl<'s, 'py> Scan<'s, 'py> {
         let mut frames = Frames::new(py);
         // Objects are pairs lists for `object_pairs_hook`, else dicts.
         let pairs = self.pairs_hook;
+        let mut hidden = Hidden::new(
+            PY_MINOR_VERSION == 11 && !pairs && !self.object_hook && self.int_default && self.float_default,
+        );
         let mut result = None;
         while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.input.s))? {
             let value = match event {
@@ -831,7 +883,12 @@ impl<'s, 'py> Scan<'s, 'py> {
                 Event::EndObject => {
                     let value = match frames.close() {
                         Some(target) if pairs || self.object_hook => self.object_hooked(target, pairs)?,
-                        Some(target) => target,
+                        Some(target) => {
+                            if let Some(d) = target.as_borrowed().downcast::<PyDict>() {
+                                hidden.hide(d);
+                            }
+                            target
+                        }
                         None => return Err(SystemError::raise(py, "unbalanced JSON events")),
                     };
                     frames.levels.leave();
@@ -841,6 +898,9 @@ impl<'s, 'py> Scan<'s, 'py> {
                     let Some(list) = frames.close() else {
                         return Err(SystemError::raise(py, "unbalanced JSON events"));
                     };
+                    if let Some(l) = list.as_borrowed().downcast::<PyList>() {
+                        hidden.hide(l);
+                    }
                     frames.levels.leave();
                     list
                 }
@@ -849,7 +909,10 @@ impl<'s, 'py> Scan<'s, 'py> {
                 Event::Null => ().into_py_object(py)?,
                 Event::True => true.into_py_object(py)?,
                 Event::False => false.into_py_object(py)?,
-                Event::Constant(c) => self.constant(c)?,
+                Event::Constant(c) => {
+                    hidden.show_all();
+                    self.constant(c)?
+                }
             };
             match frames.top() {
                 None => result = Some(value),
@@ -876,6 +939,7 @@ impl<'s, 'py> Scan<'s, 'py> {
                 }
             }
         }
+        hidden.show_all();
         match result {
             Some(v) => Ok((v, scanner.end())),
             None => Err(SystemError::raise(py, "no JSON value")),
