@@ -255,3 +255,30 @@ fn repr(_py: Python<'_>, obj: *mut ffi::PyObject) -> String {
         s
     }
 }
+
+#[test]
+fn gc_containers_untrack_and_track_once() {
+    use crate::types::{PyDict, PyList};
+    with_py(|py| {
+        let list = PyList::new(py).unwrap();
+        let list = list.as_borrowed();
+        assert!(list.is_gc_tracked(), "a new list is tracked");
+        list.gc_untrack();
+        assert!(!list.is_gc_tracked());
+        list.gc_untrack(); // untracking twice is allowed
+        list.gc_track();
+        assert!(list.is_gc_tracked());
+        list.gc_track(); // a tracked object is left as it is (no fatal error)
+        assert!(list.is_gc_tracked());
+        let dict = PyDict::new(py).unwrap();
+        let dict = dict.as_borrowed();
+        assert!(!dict.is_gc_tracked(), "a new dict is untracked");
+        let key = PyStr::new(py, "k").unwrap();
+        dict.set_item(key.as_borrowed().as_any(), list.as_any()).unwrap();
+        assert!(dict.is_gc_tracked(), "CPython tracks a dict that holds a list");
+        dict.gc_untrack();
+        assert!(!dict.is_gc_tracked());
+        dict.gc_track();
+        assert!(dict.is_gc_tracked());
+    });
+}
