@@ -1092,7 +1092,8 @@ def loads_fixed(differ, rng):
         data = '{"\u00e9":["\U0001f600",1.5]}'.encode(enc)
         compare(differ, "json.loads (bytes)", f"json.loads({data!r})", lambda s, data=data: s.json.loads(data))
     # raw_decode at every index
-    for text in ('[1, {"a": "b"}, "c\\n", 2.5e3, true]', ' {"a" : [null, NaN]} x', '"abc" 12'):
+    for text in ('[1, {"a": "b"}, "c\\n", 2.5e3, true]', ' {"a" : [null, NaN]} x', '"abc" 12', '{}[]{ }[ ]{}',
+                 '[{}, [], {"a": []}]'):
         for idx in list(range(-2, len(text) + 2)) + [2 ** 63, -2 ** 63, 2 ** 70]:
             compare(differ, "JSONDecoder.raw_decode", f"raw_decode({text!r}, {idx})",
                     lambda s, text=text, idx=idx: s.json.JSONDecoder().raw_decode(text, idx))
@@ -1399,9 +1400,33 @@ def summarize(result):
     return (type_name(type(result)), depth_of(result))
 
 
+def loads_at_depth(side, depth, text, scanner=False):
+    """json.loads(text) (or the scanner) called `depth` Python frames deeper."""
+    def down(k):
+        if k == 0:
+            return side.m.make_scanner(Ctx())(text, 0) if scanner else side.json.loads(text)
+        return down(k - 1)
+    return down(depth)
+
+
 def recursion_fixed(differ):
     c_side = sides(differ)[0]
     old_limit = sys.getrecursionlimit()
+    # small documents with the Python stack near its limit (the scanner
+    # enters a recursion level per container, an empty one included)
+    depth = 0
+    while True:
+        try:
+            loads_at_depth(c_side, depth + 50, "[]")
+        except RecursionError:
+            break
+        depth += 50
+    for d in range(max(depth - 60, 0), depth + 60):
+        for text in ("{}", "[]", "[[]]", "[1]", '{"a": {}}', "1"):
+            for scanner in (False, True):
+                compare(differ, "recursion (small document)", f"{'scanner' if scanner else 'json.loads'}({text!r}) "
+                        f"{d} frames deep", lambda s, d=d, text=text, scanner=scanner: loads_at_depth(s, d, text,
+                                                                                                       scanner))
     cases = [
         ("loads array", lambda s, n: s.json.loads("[" * n + "]" * n)),
         ("loads object", lambda s, n: s.json.loads('{"a":' * n + "1" + "}" * n)),
@@ -1844,7 +1869,12 @@ def gc_fixed(differ, rng):
     parse_constant call in the middle, and a custom parse_float."""
     docs = ['[]', '{}', '[[]]', '{"a": {}}', '{"a": []}', '{"a": 1, "b": [1, {"c": {}}]}', '[{"a": 1}, {"b": [2]}]',
             '{"x": [1, {"y": NaN, "z": [2]}], "w": {}}', '[1, [2, [3, [4, {"k": NaN}]]], {"q": {"r": 1.5}}]']
-    docs += [sides(differ)[0].json.dumps(random_tree(rng, exotic=False)) for _ in range(150)]
+    docs += [sides(differ)[0].json.dumps(random_tree(rng, exotic=False)) for _ in range(100)]
+    # past the first containers, which the scanner leaves visible to the GC
+    docs += [sides(differ)[0].json.dumps([random_tree(rng, exotic=False) for _ in range(rng.choice([20, 60, 200]))])
+             for _ in range(30)]
+    docs += ['[' + ', '.join('{"a": [%d], "b": {"c": %s}, "d": {}}' % (i, "NaN" if i == k else i) for i in range(80))
+             + ']' for k in (5, 40, 79, -1)]
     hook_kws = [("default", dict), ("parse_float", lambda: {"parse_float": lambda t: float(t)}),
                 ("parse_constant", lambda: {"parse_constant": lambda name: [name]})]
     saved = gc.get_threshold()

@@ -772,6 +772,12 @@ impl<'py> Frames<'py> {
         Some(container)
     }
 
+    /// Whether a container is open (the value is not complete).
+    #[inline]
+    fn is_open(&self) -> bool {
+        self.container.is_some()
+    }
+
     /// The innermost container and its key slot.
     #[inline]
     fn top(&mut self) -> Option<(&Bound<'py, PyAny>, &mut Option<Bound<'py, PyAny>>)> {
@@ -786,21 +792,34 @@ impl<'py> Frames<'py> {
 /// until `parse_constant` is called). 3.12+ collect at the next bytecode,
 /// after the call, and C's scanner gives them the same work then: the
 /// value's containers, tracked as C's would be (lists always; a dict once a
-/// list or dict is stored in it, which CPython does itself).
+/// list or dict is stored in it, which CPython does itself). The value
+/// itself is not hidden (it is complete when closed), nor the first
+/// `VISIBLE` containers (a collection comes after hundreds of allocations:
+/// small documents skip the work).
 struct Hidden<'py> {
     on: bool,
+    /// Containers closed while `on` and not hidden, up to `VISIBLE`.
+    seen: u32,
     containers: Vec<Bound<'py, PyAny>>,
 }
 
+const VISIBLE: u32 = 32;
+
 impl<'py> Hidden<'py> {
+    #[inline]
     fn new(on: bool) -> Self {
-        Hidden { on, containers: Vec::new() }
+        Hidden { on, seen: 0, containers: Vec::new() }
     }
 
     /// A finished container: untracked if tracked, to be tracked again.
     #[inline]
     fn hide<T: GcContainer>(&mut self, c: Borrowed<'_, 'py, T>) {
-        if self.on && c.is_gc_tracked() {
+        if !self.on {
+            return;
+        }
+        if self.seen < VISIBLE {
+            self.seen += 1;
+        } else if c.is_gc_tracked() {
             c.gc_untrack();
             self.containers.push(c.as_any().to_owned());
         }
@@ -808,8 +827,17 @@ impl<'py> Hidden<'py> {
 
     /// The containers hidden so far tracked again, and no more hidden
     /// (before Python code runs, and at the end).
+    #[inline]
     fn show_all(&mut self) {
         self.on = false;
+        if !self.containers.is_empty() {
+            self.track_hidden();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn track_hidden(&mut self) {
         for c in self.containers.drain(..) {
             if let Some(l) = c.as_borrowed().downcast::<PyList>() {
                 l.gc_track();
@@ -850,6 +878,9 @@ impl<'s, 'py> Scan<'s, 'py> {
     /// The value at `idx` and the index after it.
     fn run<T: CodeUnit>(&self, units: &[T], idx: isize, compat: jc::Compat) -> PyResult<(Bound<'py, PyAny>, usize)> {
         let py = self.py;
+        if let Some(empty) = self.empty_container(units, idx)? {
+            return Ok(empty);
+        }
         let mut scanner = jc::Scanner::new(units, idx, self.scanner.strict.get(), compat);
         let mut frames = Frames::new(py);
         // Objects are pairs lists for `object_pairs_hook`, else dicts.
@@ -884,7 +915,9 @@ impl<'s, 'py> Scan<'s, 'py> {
                     let value = match frames.close() {
                         Some(target) if pairs || self.object_hook => self.object_hooked(target, pairs)?,
                         Some(target) => {
-                            if let Some(d) = target.as_borrowed().downcast::<PyDict>() {
+                            if let Some(d) = target.as_borrowed().downcast::<PyDict>()
+                                && frames.is_open()
+                            {
                                 hidden.hide(d);
                             }
                             target
@@ -898,7 +931,9 @@ impl<'s, 'py> Scan<'s, 'py> {
                     let Some(list) = frames.close() else {
                         return Err(SystemError::raise(py, "unbalanced JSON events"));
                     };
-                    if let Some(l) = list.as_borrowed().downcast::<PyList>() {
+                    if let Some(l) = list.as_borrowed().downcast::<PyList>()
+                        && frames.is_open()
+                    {
                         hidden.hide(l);
                     }
                     frames.levels.leave();
@@ -944,6 +979,27 @@ impl<'s, 'py> Scan<'s, 'py> {
             Some(v) => Ok((v, scanner.end())),
             None => Err(SystemError::raise(py, "no JSON value")),
         }
+    }
+
+    /// `{}` or `[]` at `idx` (without hooks): the new empty dict or list, made
+    /// inside a recursion level as the scanner does, without the scanner.
+    #[inline]
+    fn empty_container<T: CodeUnit>(&self, units: &[T], idx: isize) -> PyResult<Option<(Bound<'py, PyAny>, usize)>> {
+        let Some((open, close)) = usize::try_from(idx).ok().and_then(|i| Some((*units.get(i)?, *units.get(i + 1)?)))
+        else {
+            return Ok(None);
+        };
+        let (open, close) = (open.into(), close.into());
+        let (list, msg) = match (open, close) {
+            (0x7b, 0x7d) if !self.pairs_hook && !self.object_hook => {
+                (false, c" while decoding a JSON object from a unicode string")
+            }
+            (0x5b, 0x5d) => (true, c" while decoding a JSON array from a unicode string"),
+            _ => return Ok(None),
+        };
+        let _level = self.py.enter_recursive_call(msg)?;
+        let value = if list { PyList::new(self.py)?.into_any() } else { PyDict::new(self.py)?.into_any() };
+        Ok(Some((value, idx as usize + 2)))
     }
 
     /// An object through `object_pairs_hook` (`pairs`) or `object_hook`.
