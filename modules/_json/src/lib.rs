@@ -1569,7 +1569,10 @@ impl<'py> Output<'_, 'py> {
         if obj.as_int().is_some() {
             return self.push_int(obj);
         }
-        if obj.downcast::<PyFloat>().is_some() {
+        // C tests for a float (subclasses included) here; a float is none
+        // of the kinds tested after it (their layouts conflict), so a
+        // subclass, whose test is a call, is tested last.
+        if PyFloat::is_exact(obj) {
             return self.push_float(obj);
         }
         if obj.downcast::<PyList>().is_some() || obj.downcast::<PyTuple>().is_some() {
@@ -1579,6 +1582,9 @@ impl<'py> Output<'_, 'py> {
         if obj.downcast::<PyDict>().is_some() {
             let _level = py.enter_recursive_call(c" while encoding a JSON object")?;
             return self.encode_dict(obj, indent);
+        }
+        if obj.downcast::<PyFloat>().is_some() {
+            return self.push_float(obj);
         }
         let id = self.mark(obj)?;
         self.materialize()?;
