@@ -566,25 +566,45 @@ impl<'py> KeyMemo<'py> {
     }
 
     /// The `str` of `text`, the same object for the same characters.
+    #[inline]
     fn key(&mut self, input: &Input<'_, 'py>, text: Text<'_>) -> PyResult<Bound<'py, PyAny>> {
         let chars = KeyChars::of(text);
         let keys = &self.keys;
-        let same = |j: usize| keys.get(j).map_or(Ok(false), |(c, k)| Ok(*c == chars && c.confirms(text, k)?));
-        let found = if self.table.is_empty() {
-            let mut found = None;
+        // Short keys are equal when their `KeyChars` are: no call, no error.
+        let found = if chars.len != LONG {
+            match self.table.is_empty() {
+                true => keys.iter().position(|(c, _)| *c == chars),
+                false => self.table.find_by(chars.hash, |j| keys.get(j).is_some_and(|(c, _)| *c == chars)),
+            }
+        } else {
+            self.find_long(text, &chars)?
+        };
+        match found.and_then(|j| keys.get(j)) {
+            Some((_, k)) => Ok(k.clone_ref()),
+            None => self.add(input, text, chars),
+        }
+    }
+
+    /// The index of the long key with `text`'s characters (`chars`).
+    #[cold]
+    #[inline(never)]
+    fn find_long(&self, text: Text<'_>, chars: &KeyChars) -> PyResult<Option<usize>> {
+        let keys = &self.keys;
+        let same = |j: usize| keys.get(j).map_or(Ok(false), |(c, k)| Ok(c == chars && c.confirms(text, k)?));
+        if self.table.is_empty() {
             for j in 0..keys.len() {
                 if same(j)? {
-                    found = Some(j);
-                    break;
+                    return Ok(Some(j));
                 }
             }
-            found
-        } else {
-            self.table.find(chars.hash, same)?
-        };
-        if let Some((_, k)) = found.and_then(|j| keys.get(j)) {
-            return Ok(k.clone_ref());
+            return Ok(None);
         }
+        self.table.find(chars.hash, same)
+    }
+
+    /// A key not seen before: its new `str`, kept.
+    #[inline(never)]
+    fn add(&mut self, input: &Input<'_, 'py>, text: Text<'_>, chars: KeyChars) -> PyResult<Bound<'py, PyAny>> {
         let key = input.str_of(text)?.into_any();
         self.keys.push((chars, key.clone_ref()));
         if self.keys.len() > FEW_KEYS {
@@ -627,6 +647,21 @@ impl IndexTable {
             i = (i + 1) & mask;
         }
         Ok(None)
+    }
+
+    /// The first index of those with `hash` that `is` accepts (infallible).
+    #[inline(always)]
+    fn find_by(&self, hash: u64, mut is: impl FnMut(usize) -> bool) -> Option<usize> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = hash as usize & mask;
+        while let Some(&slot) = self.slots.get(i) {
+            let j = (slot as usize).checked_sub(1)?;
+            if is(j) {
+                return Some(j);
+            }
+            i = (i + 1) & mask;
+        }
+        None
     }
 
     /// Adds `j`, the last of the entries `0..=j`, whose hashes `hash_of`
