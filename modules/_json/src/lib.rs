@@ -1382,10 +1382,10 @@ impl<'py> KeyCache<'py> {
         }
         let address = key.as_ptr() as usize;
         let entries = &self.entries;
-        let found = self.table.find(Self::hash(address), |j| {
-            Ok::<_, ()>(entries.get(j).is_some_and(|(k, _, _)| k.as_ptr() as usize == address))
-        });
-        match found.ok().flatten().and_then(|j| entries.get(j)) {
+        let found = self
+            .table
+            .find_by(Self::hash(address), |j| entries.get(j).is_some_and(|(k, _, _)| k.as_ptr() as usize == address));
+        match found.and_then(|j| entries.get(j)) {
             Some((_, start, len)) => {
                 let text = self.bytes.get(*start as usize..(*start + *len) as usize).unwrap_or_default();
                 buf.extend(text).is_ok()
