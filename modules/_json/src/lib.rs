@@ -1633,20 +1633,24 @@ impl<'py> Output<'_, 'py> {
 
     /// The separator between items and the indentation of a container's
     /// contents (3.13's indent), and the closing indentation.
+    #[inline(always)]
     fn indentation(&mut self, indent: Option<Borrowed<'_, 'py, PyAny>>) -> PyResult<Indentation<'py>> {
         match indent {
             None => Ok((None, None)),
-            Some(outer) => {
-                let inner = outer.concat(self.this.indent.get(self.py).as_borrowed())?;
-                let sep = self.this.item_separator.get(self.py).as_borrowed().concat(inner.as_borrowed())?;
-                self.push_str(inner.as_borrowed())?;
-                Ok((Some(sep), Some(inner)))
-            }
+            Some(outer) => self.indented(outer),
         }
     }
 
+    #[inline(never)]
+    fn indented(&mut self, outer: Borrowed<'_, 'py, PyAny>) -> PyResult<Indentation<'py>> {
+        let inner = outer.concat(self.this.indent.get(self.py).as_borrowed())?;
+        let sep = self.this.item_separator.get(self.py).as_borrowed().concat(inner.as_borrowed())?;
+        self.push_str(inner.as_borrowed())?;
+        Ok((Some(sep), Some(inner)))
+    }
+
     /// The item separator (with the indentation when indenting).
-    #[inline]
+    #[inline(always)]
     fn push_item_sep(&mut self, sep: &Option<Bound<'py, PyAny>>) -> PyResult<()> {
         match (sep, &self.item_sep_bytes) {
             (Some(s), _) => self.push_str(s.as_borrowed()),
