@@ -20,10 +20,11 @@ the peers are interleaved and see the same machine state): for every
 function and size, each contender's loop count is calibrated so that one
 sample takes about `--target-ms`; then the contenders take turns (the order
 rotating every repetition) for `--reps` repetitions (at least 5). A sample
-is the mean time per call over its loop. Before a case is timed, the
-objects alive in this process are frozen (`gc.freeze`): the cyclic
-collections that the calls trigger then cost what they would in a small
-program (pyperf's worker processes), whatever the other cases' data. We keep min and median per
+is the mean time per call over its loop. Before a case is timed, a full
+collection frees the garbage left by making its data: the collections the
+calls trigger then walk the live objects of a program that holds the data
+(as pyperf's worker processes do; the heap is not frozen, so a module whose
+calls trigger fewer collections shows it). We keep min and median per
 contender. The C and Rust results are compared on every case (a difference
 is a MISMATCH and makes the run fail); a peer's result is compared too, and
 recorded. A case whose call changes its arguments (insort, heappush, pack_into)
@@ -251,11 +252,7 @@ def main(module, cases, peers=None, programs=None, cases_note=None):
         del outcomes  # large results (1 MiB of parsed CSV) need not stay alive while timing
         if not same["Rust"]:
             mismatches += 1
-        # The process's own objects (every case's data, the results so far)
-        # out of the collector's way: a full collection triggered by the
-        # calls then walks what a small program would have, not this heap.
-        gc.collect()
-        gc.freeze()
+        gc.collect()  # the garbage of making the data, not timed
         loops = {label: calibrate(f, a, target) for label, f, a in contenders}
         samples = {label: [] for label, _, _ in contenders}
         for i in range(reps):
@@ -263,7 +260,6 @@ def main(module, cases, peers=None, programs=None, cases_note=None):
             for label, f, a in contenders[k:] + contenders[:k]:
                 samples[label].append(sample(f, a, loops[label]))
 
-        gc.unfreeze()
         timings = {
             label: {
                 "loops": loops[label],
