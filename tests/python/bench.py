@@ -23,8 +23,8 @@ rotating every repetition) for `--reps` repetitions (at least 5). A sample
 is the mean time per call over its loop. Before a case is timed, a full
 collection frees the garbage left by making its data: the collections the
 calls trigger then walk the live objects of a program that holds the data
-(as pyperf's worker processes do; the heap is not frozen, so a module whose
-calls trigger fewer collections shows it). We keep min and median per
+(the heap is not frozen, so a module whose calls trigger fewer
+collections shows it). We keep min and median per
 contender. The C and Rust results are compared on every case (a difference
 is a MISMATCH and makes the run fail); a peer's result is compared too, and
 recorded. A case whose call changes its arguments (insort, heappush, pack_into)

@@ -637,19 +637,15 @@ impl IndexTable {
     /// The first index of those with `hash` that `is` accepts.
     #[inline(always)]
     fn find<E>(&self, hash: u64, mut is: impl FnMut(usize) -> Result<bool, E>) -> Result<Option<usize>, E> {
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = hash as usize & mask;
-        while let Some(&slot) = self.slots.get(i) {
-            let Some(j) = (slot as usize).checked_sub(1) else { break };
-            if is(j)? {
-                return Ok(Some(j));
-            }
-            i = (i + 1) & mask;
+        let mut failed = None;
+        let found = self.find_by(hash, |j| is(j).unwrap_or_else(|e| failed.replace(e).is_none()));
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(found),
         }
-        Ok(None)
     }
 
-    /// The first index of those with `hash` that `is` accepts (infallible).
+    /// The first index of those with `hash` that `is` accepts.
     #[inline(always)]
     fn find_by(&self, hash: u64, mut is: impl FnMut(usize) -> bool) -> Option<usize> {
         let mask = self.slots.len().wrapping_sub(1);
@@ -820,6 +816,10 @@ impl<'py> Frames<'py> {
     }
 }
 
+/// The `where` of the recursion level the scanner enters per object / array.
+const OBJECT_LEVEL: &CStr = c" while decoding a JSON object from a unicode string";
+const ARRAY_LEVEL: &CStr = c" while decoding a JSON array from a unicode string";
+
 /// The finished containers of a scan, hidden from the cyclic collector until
 /// the value is complete: 3.11 collects inside allocations, so during a
 /// scan, and each collection would walk the containers made so far, which
@@ -927,13 +927,13 @@ impl<'s, 'py> Scan<'s, 'py> {
         while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.input.s))? {
             let value = match event {
                 Event::StartObject => {
-                    frames.levels.enter(c" while decoding a JSON object from a unicode string")?;
+                    frames.levels.enter(OBJECT_LEVEL)?;
                     let target = if pairs { PyList::new(py)?.into_any() } else { PyDict::new(py)?.into_any() };
                     frames.open(target);
                     continue;
                 }
                 Event::StartArray => {
-                    frames.levels.enter(c" while decoding a JSON array from a unicode string")?;
+                    frames.levels.enter(ARRAY_LEVEL)?;
                     frames.open(PyList::new(py)?.into_any());
                     continue;
                 }
@@ -1026,10 +1026,8 @@ impl<'s, 'py> Scan<'s, 'py> {
         };
         let (open, close) = (open.into(), close.into());
         let (list, msg) = match (open, close) {
-            (0x7b, 0x7d) if !self.pairs_hook && !self.object_hook => {
-                (false, c" while decoding a JSON object from a unicode string")
-            }
-            (0x5b, 0x5d) => (true, c" while decoding a JSON array from a unicode string"),
+            (0x7b, 0x7d) if !self.pairs_hook && !self.object_hook => (false, OBJECT_LEVEL),
+            (0x5b, 0x5d) => (true, ARRAY_LEVEL),
             _ => return Ok(None),
         };
         let _level = self.py.enter_recursive_call(msg)?;
