@@ -137,22 +137,28 @@ impl RollHashCalc {
             state.head_sparse = false;
         }
         state.roll_next = string + count;
-        let slice = &state.window.filled()[string + Self::HASH_CALC_OFFSET..][..count];
-
         let w_mask = state.w_mask();
+        let slice = &state.window.filled()[string + Self::HASH_CALC_OFFSET..][..count];
+        // oxpy: the hash and the tables in locals: written through `state`
+        // in the loop, each step reloaded them after the stores (the hash's
+        // chain then went through memory).
+        let heads = state.head.as_mut_slice();
+        let prev = state.prev.as_mut_slice();
+        let mut h = state.ins_h;
+
         for (i, val) in slice.iter().copied().enumerate() {
             let idx = string as u16 + i as u16;
 
-            state.ins_h = Self::hash_calc(state.ins_h, val as u32);
-            state.ins_h &= Self::HASH_CALC_MASK;
-            let hm = state.ins_h as usize;
+            h = Self::hash_calc(h, val as u32) & Self::HASH_CALC_MASK;
+            let hm = h as usize;
 
-            let head = state.head.as_slice()[hm];
+            let head = heads[hm];
             if head != idx {
-                state.prev.as_mut_slice()[idx as usize & w_mask] = head;
-                state.head.as_mut_slice()[hm] = idx;
+                prev[idx as usize & w_mask] = head;
+                heads[hm] = idx;
             }
         }
+        state.ins_h = h;
     }
 }
 

@@ -4,18 +4,26 @@ const EARLY_EXIT_TRIGGER_LEVEL: i8 = 5;
 
 /// Find the (length, offset) in the window of the longest match for the string
 /// at offset cur_match
-pub fn longest_match(state: &crate::deflate::State, cur_match: u16) -> (usize, u16) {
-    longest_match_help::<false>(state, cur_match)
+///
+/// oxpy: `prev_length` is `state.prev_length`, passed by the caller: lazy
+/// matching stores it (16 bits) just before the call, and a wider load of it
+/// here could not be forwarded from that store (a stall on every call).
+pub fn longest_match(state: &crate::deflate::State, cur_match: u16, prev_length: u16) -> (usize, u16) {
+    longest_match_help::<false>(state, cur_match, prev_length)
 }
 
-pub fn longest_match_slow(state: &crate::deflate::State, cur_match: u16) -> (usize, u16) {
-    longest_match_help::<true>(state, cur_match)
+pub fn longest_match_slow(state: &crate::deflate::State, cur_match: u16, prev_length: u16) -> (usize, u16) {
+    longest_match_help::<true>(state, cur_match, prev_length)
 }
 
 fn longest_match_help<const SLOW: bool>(
     state: &crate::deflate::State,
-    mut cur_match: u16,
+    cur_match: u16,
+    prev_length: u16,
 ) -> (usize, u16) {
+    // oxpy: the chain position in a 32-bit register, as zlib's `IPos`: a
+    // `u16` is zero-extended again at every step of the chain walk.
+    let mut cur_match = u32::from(cur_match);
     let mut match_start = state.match_start;
 
     let strstart = state.strstart;
@@ -39,9 +47,9 @@ fn longest_match_help<const SLOW: bool>(
         () => {
             chain_length -= 1;
             if chain_length > 0 {
-                cur_match = prev[cur_match as usize & wmask];
+                cur_match = u32::from(prev[cur_match as usize & wmask]);
 
-                if cur_match > limit {
+                if cur_match > u32::from(limit) {
                     continue;
                 }
             }
@@ -54,8 +62,8 @@ fn longest_match_help<const SLOW: bool>(
     assert_eq!(STD_MAX_MATCH, 258, "Code too clever");
 
     // length of the previous match (if any), hence <= STD_MAX_MATCH
-    best_len = if state.prev_length > 0 {
-        state.prev_length as usize
+    best_len = if prev_length > 0 {
+        prev_length as usize
     } else {
         STD_MIN_MATCH - 1
     };
@@ -107,15 +115,15 @@ fn longest_match_help<const SLOW: bool>(
 
                 /* If we're starting with best_len >= 3, we can use offset search. */
                 pos = state.head.as_slice()[hash as usize];
-                if pos < cur_match {
+                if u32::from(pos) < cur_match {
                     match_offset = (i + 1) as Pos;
-                    cur_match = pos;
+                    cur_match = u32::from(pos);
                 }
             }
 
             /* Update offset-dependent variables */
             limit = limit_base + match_offset;
-            if cur_match <= limit {
+            if cur_match <= u32::from(limit) {
                 return break_matching(state, best_len, match_start);
             }
 
@@ -168,7 +176,7 @@ fn longest_match_help<const SLOW: bool>(
         /// must be valid for reads of N + cur_match bytes.
         #[inline(always)]
         unsafe fn is_match<const N: usize>(
-            cur_match: u16,
+            cur_match: u32,
             mbase_start: *const u8,
             mbase_end: *const u8,
             scan_start: *const u8,
@@ -255,7 +263,7 @@ fn longest_match_help<const SLOW: bool>(
         );
 
         if len > best_len {
-            match_start = cur_match - match_offset;
+            match_start = (cur_match - u32::from(match_offset)) as Pos;
 
             // Do not look for better matches if the current match reaches
             // or exceeds the end of the input. See also #459.
@@ -284,18 +292,18 @@ fn longest_match_help<const SLOW: bool>(
                 // unsigned char *scan_endstr;
 
                 /* Go back to offset 0 */
-                cur_match -= match_offset;
+                cur_match -= u32::from(match_offset);
                 match_offset = 0;
                 // oxpy: the scan of `prev` for the most distant chain skips
                 // 16 entries at a time where none is nearer (`most_distant_chain`).
                 let Some((next_pos, offset_found)) =
-                    most_distant_chain(prev, cur_match, len - STD_MIN_MATCH + 1, limit_base)
+                    most_distant_chain(prev, cur_match as Pos, len - STD_MIN_MATCH + 1, limit_base)
                 else {
                     return break_matching(state, best_len, match_start);
                 };
                 match_offset = offset_found;
                 /* Switch cur_match to next_pos chain */
-                cur_match = next_pos;
+                cur_match = u32::from(next_pos);
 
                 /* Try hash head at len-(STD_MIN_MATCH-1) position to see if we could get
                  * a better cur_match at the end of string. Using (STD_MIN_MATCH-1) lets
@@ -312,12 +320,12 @@ fn longest_match_help<const SLOW: bool>(
                 hash = state.update_hash(hash, scan2 as u32);
 
                 pos = state.head.as_slice()[hash as usize];
-                if pos < cur_match {
+                if u32::from(pos) < cur_match {
                     match_offset = (len - (STD_MIN_MATCH + 1)) as Pos;
                     if pos <= limit_base + match_offset {
                         return break_matching(state, best_len, match_start);
                     }
-                    cur_match = pos;
+                    cur_match = u32::from(pos);
                 }
 
                 /* Update offset-dependent variables */

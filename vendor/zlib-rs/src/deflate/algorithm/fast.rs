@@ -47,7 +47,7 @@ pub fn deflate_fast(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
                 // of the string with itself at the start of the input file).
                 let mut match_len;
                 (match_len, state.match_start) =
-                    crate::deflate::longest_match::longest_match(state, hash_head);
+                    crate::deflate::longest_match::longest_match(state, hash_head, state.prev_length);
                 if match_len >= WANT_MIN_MATCH {
                     let bflush = state.tally_dist(
                         state.strstart - state.match_start as usize,

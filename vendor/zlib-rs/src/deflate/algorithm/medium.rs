@@ -79,7 +79,7 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
                  * of the string with itself at the start of the input file).
                  */
                 let (match_length, match_start) =
-                    crate::deflate::longest_match::longest_match(state, hash_head);
+                    crate::deflate::longest_match::longest_match(state, hash_head, state.prev_length);
                 state.match_start = match_start;
                 current_match.match_length = match_length as u16;
                 current_match.match_start = match_start;
@@ -122,7 +122,7 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
                  * of the string with itself at the start of the input file).
                  */
                 let (match_length, match_start) =
-                    crate::deflate::longest_match::longest_match(state, hash_head);
+                    crate::deflate::longest_match::longest_match(state, hash_head, state.prev_length);
                 state.match_start = match_start;
                 next_match.match_length = match_length as u16;
                 next_match.match_start = match_start;

@@ -62,9 +62,9 @@ pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
             // of window index 0 (in particular we have to avoid a match
             // of the string with itself at the start of the input file).
             (match_len, state.match_start) = if use_longest_match_slow {
-                crate::deflate::longest_match::longest_match_slow(state, hash_head)
+                crate::deflate::longest_match::longest_match_slow(state, hash_head, state.prev_length)
             } else {
-                crate::deflate::longest_match::longest_match(state, hash_head)
+                crate::deflate::longest_match::longest_match(state, hash_head, state.prev_length)
             };
 
             if match_len <= 5 && (state.strategy == Strategy::Filtered) {
