@@ -427,3 +427,82 @@ fn most_distant_chain_upstream(prev: &[Pos], cur_match: Pos, n: usize, limit_bas
 fn break_matching(state: &State, best_len: usize, match_start: u16) -> (usize, u16) {
     (Ord::min(best_len, state.lookahead), match_start)
 }
+
+/// oxpy: zlib's own search (`longest_match` of zlib's deflate.c, without
+/// zlib-ng's offset tricks): walks the chain from `cur_match`, rejecting a
+/// candidate unless its two bytes around `best_len` and its first two bytes
+/// match, then measures the match 8 bytes at a time. Returns the length (at
+/// most the lookahead) and the start of the longest match, the first found
+/// of that length. Only for `max_chain_length > 1024` (level 9), so the
+/// chain budget is never 0.
+#[inline(never)]
+pub fn longest_match_zlib(state: &State, cur_match: u16, prev_length: u16) -> (usize, u16) {
+    let strstart = state.strstart;
+    // `strstart <= window_size - MIN_LOOKAHEAD`, and every candidate is
+    // before `strstart`: both have `STD_MAX_MATCH` bytes in this window.
+    let window = &state.window.filled()[..strstart + STD_MAX_MATCH];
+    let wmask = state.w_mask();
+    let prev = &state.prev.as_slice()[..=wmask];
+    let lookahead = state.lookahead;
+    let mut best_len = if prev_length > 0 { usize::from(prev_length) } else { STD_MIN_MATCH - 1 };
+    let mut match_start = state.match_start;
+    if best_len >= STD_MAX_MATCH {
+        // Nothing longer exists (zlib would walk the chain to find that).
+        return (Ord::min(best_len, lookahead), match_start);
+    }
+    let mut chain_length = u32::from(state.max_chain_length);
+    if best_len >= usize::from(state.good_match) {
+        chain_length >>= 2;
+    }
+    let nice_match = Ord::min(usize::from(state.nice_match), lookahead);
+    let limit = strstart.saturating_sub(state.max_dist());
+    let scan: &[u8; STD_MAX_MATCH] = crate::deflate::compare256::first_chunk(&window[strstart..]).expect("need lookahead");
+    let read2 = |s: &[u8], i: usize| u16::from_ne_bytes([s[i], s[i + 1]]);
+    let scan_start = read2(scan, 0);
+    let mut scan_end = read2(scan, best_len - 1);
+    let mut cur = usize::from(cur_match);
+    loop {
+        if cur >= strstart {
+            break;
+        }
+        let candidate: &[u8; STD_MAX_MATCH] = crate::deflate::compare256::first_chunk(&window[cur..]).expect("need lookahead");
+        if read2(candidate, best_len - 1) == scan_end && read2(candidate, 0) == scan_start {
+            let len = match_length(scan, candidate);
+            if len > best_len {
+                match_start = cur as Pos;
+                best_len = len;
+                if len >= nice_match {
+                    break;
+                }
+                scan_end = read2(scan, best_len - 1);
+            }
+        }
+        chain_length -= 1;
+        if chain_length == 0 {
+            break;
+        }
+        cur = usize::from(prev[cur & wmask]);
+        if cur <= limit {
+            break;
+        }
+    }
+    (Ord::min(best_len, lookahead), match_start)
+}
+
+/// oxpy: the length of the common prefix of `a` and `b` from their third byte
+/// on (the first two are known to match), 8 bytes at a time, inline: no call
+/// in the chain walk, whose values then stay in registers.
+#[inline(always)]
+fn match_length(a: &[u8; STD_MAX_MATCH], b: &[u8; STD_MAX_MATCH]) -> usize {
+    let read8 = |s: &[u8; STD_MAX_MATCH], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
+    let mut i = 2;
+    // 2 + 8 * 32 = 258 = STD_MAX_MATCH
+    while i < STD_MAX_MATCH {
+        let diff = read8(a, i) ^ read8(b, i);
+        if diff != 0 {
+            return i + diff.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    STD_MAX_MATCH
+}
