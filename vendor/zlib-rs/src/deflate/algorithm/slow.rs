@@ -3,8 +3,8 @@
 use super::flush_block;
 use crate::{
     deflate::{
-        fill_window, flush_block_only, BlockState, DeflateStream, Strategy, MIN_LOOKAHEAD,
-        STD_MIN_MATCH, WANT_MIN_MATCH,
+        fill_window, flush_block_only, BlockState, DeflateStream, State, Strategy,
+        MIN_LOOKAHEAD, STD_MIN_MATCH, WANT_MIN_MATCH,
     },
     DeflateFlush,
 };
@@ -18,15 +18,7 @@ use crate::{
 const ZLIB_SEARCH_END: usize = 4096;
 
 pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockState {
-    let mut hash_head; /* head of hash chain */
-    let mut bflush; /* set if current block must be flushed */
-    let mut dist;
-    let mut match_len;
-
     let use_longest_match_slow = stream.state.max_chain_length > 1024;
-    let valid_distance_range = 1..=stream.state.max_dist() as isize;
-
-    let mut match_available = stream.state.match_available;
 
     /* Process the input block. */
     loop {
@@ -46,12 +38,75 @@ pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
             }
         }
 
-        let state = &mut stream.state;
+        match lazy_steps(&mut stream.state, use_longest_match_slow, stream.avail_out == 0) {
+            Stop::Lookahead => {}
+            Stop::FlushMatch => {
+                flush_block!(stream, false);
+            }
+            Stop::FlushLiteral(match_len) => {
+                flush_block_only(stream, false);
+                let state = &mut stream.state;
+                state.prev_length = match_len;
+                state.strstart += 1;
+                state.lookahead -= 1;
+                if stream.avail_out == 0 {
+                    return BlockState::NeedMore;
+                }
+            }
+            Stop::OutputFull => return BlockState::NeedMore,
+        }
+    }
 
+    assert_ne!(flush, DeflateFlush::NoFlush, "no flush?");
+
+    let state = &mut stream.state;
+
+    if state.match_available {
+        let lc = state.window.filled()[state.strstart - 1];
+        let _ = state.tally_lit(lc);
+        state.match_available = false;
+    }
+
+    state.insert = Ord::min(state.strstart, STD_MIN_MATCH - 1);
+
+    if flush == DeflateFlush::Finish {
+        flush_block!(stream, true);
+        return BlockState::FinishDone;
+    }
+
+    if !stream.state.sym_buf.is_empty() {
+        flush_block!(stream, false);
+    }
+
+    BlockState::BlockDone
+}
+
+/// oxpy: why `lazy_steps` stopped.
+enum Stop {
+    /// The lookahead is below `MIN_LOOKAHEAD`: the window needs filling.
+    Lookahead,
+    /// A match was tallied and the block is full: flush it.
+    FlushMatch,
+    /// A literal was tallied and the block is full: flush it, then move on
+    /// one position with this `prev_length` (zlib flushes before moving).
+    FlushLiteral(u16),
+    /// A literal was emitted while the output buffer is full.
+    OutputFull,
+}
+
+/// oxpy: the lazy-matching steps of `deflate_slow`, from one position on
+/// while the lookahead lasts (at least one step). `state` is a parameter so
+/// that its fields stay in registers across the steps: reached through the
+/// stream, each was reloaded after every store to the window, the hash
+/// tables or the symbol buffer, which might have aliased it.
+#[inline(always)]
+fn lazy_steps(state: &mut State, use_longest_match_slow: bool, output_full: bool) -> Stop {
+    let valid_distance_range = 1..=state.max_dist() as isize;
+    loop {
         /* Insert the string window[strstart .. strstart+2] in the
          * dictionary, and set hash_head to the head of the hash chain:
          */
-        hash_head = if state.lookahead >= WANT_MIN_MATCH {
+        let hash_head = if state.lookahead >= WANT_MIN_MATCH {
             state.quick_insert_string(state.strstart)
         } else {
             0
@@ -59,8 +114,8 @@ pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
 
         // Find the longest match, discarding those <= prev_length.
         state.prev_match = state.match_start;
-        match_len = STD_MIN_MATCH - 1;
-        dist = state.strstart as isize - hash_head as isize;
+        let mut match_len = STD_MIN_MATCH - 1;
+        let dist = state.strstart as isize - hash_head as isize;
 
         if valid_distance_range.contains(&dist)
             && state.prev_length < state.max_lazy_match
@@ -91,9 +146,7 @@ pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
             let max_insert = state.strstart + state.lookahead - STD_MIN_MATCH;
             /* Do not insert strings in hash table beyond this. */
 
-            // check_match(s, state.strstart-1, state.prev_match, state.prev_length);
-
-            bflush = state.tally_dist(
+            let bflush = state.tally_dist(
                 state.strstart - 1 - state.prev_match as usize,
                 state.prev_length as usize - STD_MIN_MATCH,
             );
@@ -113,59 +166,37 @@ pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
             }
             state.prev_length = 0;
             state.match_available = false;
-            match_available = false;
             state.strstart += mov_fwd + 1;
 
             if bflush {
-                flush_block!(stream, false);
+                return Stop::FlushMatch;
             }
-        } else if match_available {
+        } else if state.match_available {
             // If there was no match at the previous position, output a
             // single literal. If there was a match but the current match
             // is longer, truncate the previous match to a single literal.
             let lc = state.window.filled()[state.strstart - 1];
-            bflush = state.tally_lit(lc);
-            if bflush {
-                flush_block_only(stream, false);
+            if state.tally_lit(lc) {
+                return Stop::FlushLiteral(match_len as u16);
             }
 
-            stream.state.prev_length = match_len as u16;
-            stream.state.strstart += 1;
-            stream.state.lookahead -= 1;
-            if stream.avail_out == 0 {
-                return BlockState::NeedMore;
+            state.prev_length = match_len as u16;
+            state.strstart += 1;
+            state.lookahead -= 1;
+            if output_full {
+                return Stop::OutputFull;
             }
         } else {
             // There is no previous match to compare with, wait for
             // the next step to decide.
             state.prev_length = match_len as u16;
             state.match_available = true;
-            match_available = true;
             state.strstart += 1;
             state.lookahead -= 1;
         }
+
+        if state.lookahead < MIN_LOOKAHEAD {
+            return Stop::Lookahead;
+        }
     }
-
-    assert_ne!(flush, DeflateFlush::NoFlush, "no flush?");
-
-    let state = &mut stream.state;
-
-    if state.match_available {
-        let lc = state.window.filled()[state.strstart - 1];
-        let _ = state.tally_lit(lc);
-        state.match_available = false;
-    }
-
-    state.insert = Ord::min(state.strstart, STD_MIN_MATCH - 1);
-
-    if flush == DeflateFlush::Finish {
-        flush_block!(stream, true);
-        return BlockState::FinishDone;
-    }
-
-    if !stream.state.sym_buf.is_empty() {
-        flush_block!(stream, false);
-    }
-
-    BlockState::BlockDone
 }
