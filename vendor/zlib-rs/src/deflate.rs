@@ -1227,6 +1227,7 @@ impl<'a> BitWriter<'a> {
         match_bits_len
     }
 
+    #[cfg(feature = "ZLIB_DEBUG")]
     fn compress_block_help(&mut self, sym_buf: &SymBuf, ltree: &[Value], dtree: &[Value]) {
         for (dist, lc) in sym_buf.iter() {
             match dist {
@@ -1234,6 +1235,50 @@ impl<'a> BitWriter<'a> {
                 _ => self.emit_dist(ltree, dtree, lc, dist),
             };
         }
+
+        self.emit_end_block(ltree, false)
+    }
+
+    /// oxpy: as the loop above (`emit_lit`, `emit_dist`, `send_bits`), with
+    /// the bit buffer in locals: in `self` it could not stay in registers
+    /// across the loop, since `send_bits_overflow` is a call that uses it, and
+    /// every symbol went through memory (a store, then a load of the same
+    /// bytes for the next one). The bits written are the same.
+    #[cfg(not(feature = "ZLIB_DEBUG"))]
+    fn compress_block_help(&mut self, sym_buf: &SymBuf, ltree: &[Value], dtree: &[Value]) {
+        let mut bit_buffer = self.bit_buffer;
+        let mut bits_valid = self.bits_valid;
+        for (dist, lc) in sym_buf.iter() {
+            let (val, len) = match dist {
+                0 => {
+                    let node = ltree[lc as usize];
+                    (node.code() as u64, node.len() as u8)
+                }
+                _ => {
+                    let (mut match_bits, mut match_bits_len) = encode_len(ltree, lc);
+                    let (dist_match_bits, dist_match_bits_len) = encode_dist(dtree, dist);
+                    match_bits |= dist_match_bits << match_bits_len;
+                    match_bits_len += dist_match_bits_len;
+                    (match_bits, match_bits_len as u8)
+                }
+            };
+            let total_bits = len + bits_valid;
+            if total_bits < Self::BIT_BUF_SIZE {
+                bit_buffer |= val << bits_valid;
+                bits_valid = total_bits;
+            } else if bits_valid == Self::BIT_BUF_SIZE {
+                self.pending.extend(&bit_buffer.to_le_bytes());
+                bit_buffer = val;
+                bits_valid = total_bits - Self::BIT_BUF_SIZE;
+            } else {
+                bit_buffer |= val << bits_valid;
+                self.pending.extend(&bit_buffer.to_le_bytes());
+                bit_buffer = val >> (Self::BIT_BUF_SIZE - bits_valid);
+                bits_valid = total_bits - Self::BIT_BUF_SIZE;
+            }
+        }
+        self.bit_buffer = bit_buffer;
+        self.bits_valid = bits_valid;
 
         self.emit_end_block(ltree, false)
     }
