@@ -3215,36 +3215,39 @@ impl Heap {
 
         // oxpy: zlib's `smaller`: the frequencies decide, the depths only
         // break ties (upstream packed both into one key for every node
-        // read, two loads per node on the path where zlib has one).
-        let freq = |n: u32| tree[n as usize].freq();
-        let smaller = |depth: &[u8; HEAP_SIZE], n: u32, m: u32| {
-            let (fnn, fm) = (freq(n), freq(m));
-            fnn < fm || (fnn == fm && depth[n as usize] <= depth[m as usize])
-        };
+        // read, two loads per node on the path where zlib has one). The
+        // moving node's frequency and depth are read once, and the heap's
+        // length and arrays are locals (stores into the heap made the loop
+        // reload them).
+        let heap_len = self.heap_len;
+        let depth = &self.depth;
+        let heap = &mut self.heap;
+        let key = |n: u32| (tree[n as usize].freq(), depth[n as usize]);
 
-        let v = self.heap[k];
+        let v = heap[k];
+        let v_key = key(v);
         let mut j = k << 1; /* left son of k */
 
-        while j <= self.heap_len {
+        while j <= heap_len {
             /* Set j to the smallest of the two sons: */
-            if j < self.heap_len && smaller(&self.depth, self.heap[j + 1], self.heap[j]) {
+            if j < heap_len && key(heap[j + 1]) <= key(heap[j]) {
                 j += 1;
             }
 
             /* Exit if v is smaller than both sons */
-            if smaller(&self.depth, v, self.heap[j]) {
+            if v_key <= key(heap[j]) {
                 break;
             }
 
             /* Exchange v with the smallest son */
-            self.heap[k] = self.heap[j];
+            heap[k] = heap[j];
             k = j;
 
             /* And continue down the tree, setting j to the left son of k */
             j <<= 1;
         }
 
-        self.heap[k] = v;
+        heap[k] = v;
     }
 
     /// Remove the smallest element from the heap and recreate the heap with
