@@ -1032,6 +1032,47 @@ const fn encode_dist(dtree: &[Value], mut dist: u16) -> (u64, usize) {
     (match_bits, match_bits_len)
 }
 
+/// oxpy: a `BitWriter`'s bit buffer held in locals by a loop that writes
+/// many symbols, with `send_bits`' steps. In the writer it cannot stay in
+/// registers across such a loop (`send_bits_overflow` is a call that uses
+/// it), so every symbol stored it and loaded it back. `take` it before the
+/// loop, `put` it back after; the bits written are the same.
+pub(crate) struct Bits {
+    buffer: u64,
+    valid: u8,
+}
+
+impl Bits {
+    pub(crate) fn take(writer: &BitWriter) -> Self {
+        Bits { buffer: writer.bit_buffer, valid: writer.bits_valid }
+    }
+
+    pub(crate) fn put(self, writer: &mut BitWriter) {
+        writer.bit_buffer = self.buffer;
+        writer.bits_valid = self.valid;
+    }
+
+    /// `BitWriter::send_bits` (and `send_bits_overflow`).
+    #[inline(always)]
+    pub(crate) fn send(&mut self, pending: &mut Pending, val: u64, len: u8) {
+        const SIZE: u8 = BitWriter::BIT_BUF_SIZE;
+        let total_bits = len + self.valid;
+        if total_bits < SIZE {
+            self.buffer |= val << self.valid;
+            self.valid = total_bits;
+        } else if self.valid == SIZE {
+            pending.extend(&self.buffer.to_le_bytes());
+            self.buffer = val;
+            self.valid = total_bits - SIZE;
+        } else {
+            self.buffer |= val << self.valid;
+            pending.extend(&self.buffer.to_le_bytes());
+            self.buffer = val >> (SIZE - self.valid);
+            self.valid = total_bits - SIZE;
+        }
+    }
+}
+
 impl<'a> BitWriter<'a> {
     pub(crate) const BIT_BUF_SIZE: u8 = 64;
 
@@ -1199,6 +1240,16 @@ impl<'a> BitWriter<'a> {
         lc: u8,
         dist: u16,
     ) -> usize {
+        let (match_bits, match_bits_len) = Self::dist_bits(ltree, dtree, lc, dist);
+
+        self.send_bits(match_bits, match_bits_len as u8);
+
+        match_bits_len
+    }
+
+    /// oxpy: the bits `emit_dist` sends (split out for [`Bits`]).
+    #[inline(always)]
+    fn dist_bits(ltree: &[Value], dtree: &[Value], lc: u8, dist: u16) -> (u64, usize) {
         let (mut match_bits, mut match_bits_len) = encode_len(ltree, lc);
 
         let (dist_match_bits, dist_match_bits_len) = encode_dist(dtree, dist);
@@ -1206,12 +1257,20 @@ impl<'a> BitWriter<'a> {
         match_bits |= dist_match_bits << match_bits_len;
         match_bits_len += dist_match_bits_len;
 
+        (match_bits, match_bits_len)
+    }
+
+    pub(crate) fn emit_dist_static(&mut self, lc: u8, dist: u16) -> usize {
+        let (match_bits, match_bits_len) = Self::dist_static_bits(lc, dist);
+
         self.send_bits(match_bits, match_bits_len as u8);
 
         match_bits_len
     }
 
-    pub(crate) fn emit_dist_static(&mut self, lc: u8, dist: u16) -> usize {
+    /// oxpy: the bits `emit_dist_static` sends (split out for [`Bits`]).
+    #[inline(always)]
+    pub(crate) fn dist_static_bits(lc: u8, dist: u16) -> (u64, usize) {
         let precomputed_len = trees_tbl::STATIC_LTREE_ENCODINGS[lc as usize];
         let mut match_bits = precomputed_len.code() as u64;
         let mut match_bits_len = precomputed_len.len() as usize;
@@ -1222,9 +1281,7 @@ impl<'a> BitWriter<'a> {
         match_bits |= dist_match_bits << match_bits_len;
         match_bits_len += dist_match_bits_len;
 
-        self.send_bits(match_bits, match_bits_len as u8);
-
-        match_bits_len
+        (match_bits, match_bits_len)
     }
 
     #[cfg(feature = "ZLIB_DEBUG")]
@@ -1239,46 +1296,21 @@ impl<'a> BitWriter<'a> {
         self.emit_end_block(ltree, false)
     }
 
-    /// oxpy: as the loop above (`emit_lit`, `emit_dist`, `send_bits`), with
-    /// the bit buffer in locals: in `self` it could not stay in registers
-    /// across the loop, since `send_bits_overflow` is a call that uses it, and
-    /// every symbol went through memory (a store, then a load of the same
-    /// bytes for the next one). The bits written are the same.
+    /// oxpy: as the loop above, with the bit buffer in locals ([`Bits`]).
     #[cfg(not(feature = "ZLIB_DEBUG"))]
     fn compress_block_help(&mut self, sym_buf: &SymBuf, ltree: &[Value], dtree: &[Value]) {
-        let mut bit_buffer = self.bit_buffer;
-        let mut bits_valid = self.bits_valid;
+        let mut bits = Bits::take(self);
         for (dist, lc) in sym_buf.iter() {
             let (val, len) = match dist {
                 0 => {
                     let node = ltree[lc as usize];
-                    (node.code() as u64, node.len() as u8)
+                    (node.code() as u64, node.len() as usize)
                 }
-                _ => {
-                    let (mut match_bits, mut match_bits_len) = encode_len(ltree, lc);
-                    let (dist_match_bits, dist_match_bits_len) = encode_dist(dtree, dist);
-                    match_bits |= dist_match_bits << match_bits_len;
-                    match_bits_len += dist_match_bits_len;
-                    (match_bits, match_bits_len as u8)
-                }
+                _ => Self::dist_bits(ltree, dtree, lc, dist),
             };
-            let total_bits = len + bits_valid;
-            if total_bits < Self::BIT_BUF_SIZE {
-                bit_buffer |= val << bits_valid;
-                bits_valid = total_bits;
-            } else if bits_valid == Self::BIT_BUF_SIZE {
-                self.pending.extend(&bit_buffer.to_le_bytes());
-                bit_buffer = val;
-                bits_valid = total_bits - Self::BIT_BUF_SIZE;
-            } else {
-                bit_buffer |= val << bits_valid;
-                self.pending.extend(&bit_buffer.to_le_bytes());
-                bit_buffer = val >> (Self::BIT_BUF_SIZE - bits_valid);
-                bits_valid = total_bits - Self::BIT_BUF_SIZE;
-            }
+            bits.send(&mut self.pending, val, len as u8);
         }
-        self.bit_buffer = bit_buffer;
-        self.bits_valid = bits_valid;
+        bits.put(self);
 
         self.emit_end_block(ltree, false)
     }
