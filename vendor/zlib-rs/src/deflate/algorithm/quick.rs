@@ -3,8 +3,8 @@
 use crate::deflate::hash_calc::StandardHashCalc;
 use crate::{
     deflate::{
-        fill_window, flush_pending, BitWriter, Bits, BlockState, BlockType, DeflateStream, State,
-        StaticTreeDesc, MIN_LOOKAHEAD, STD_MAX_MATCH, STD_MIN_MATCH, WANT_MIN_MATCH,
+        fill_window, flush_pending, BlockState, BlockType, DeflateStream, State, StaticTreeDesc,
+        MIN_LOOKAHEAD, STD_MAX_MATCH, STD_MIN_MATCH, WANT_MIN_MATCH,
     },
     DeflateFlush,
 };
@@ -93,7 +93,56 @@ pub fn deflate_quick(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSt
             }
         }
 
-        quick_steps(state);
+        let lc = if state.lookahead >= WANT_MIN_MATCH {
+            macro_rules! first_four_bytes {
+                ($slice:expr, $offset:expr) => {
+                    u32::from_le_bytes($slice[$offset..$offset + 4].try_into().unwrap())
+                };
+            }
+
+            let str_val = {
+                let str_start = &state.window.filled()[state.strstart..];
+                first_four_bytes!(str_start, 0)
+            };
+            let hash_head = StandardHashCalc::quick_insert_value(state, state.strstart, str_val);
+            let dist = state.strstart as isize - hash_head as isize;
+
+            if dist <= state.max_dist() as isize && dist > 0 {
+                let match_start = &state.window.filled()[hash_head as usize..];
+
+                if str_val == first_four_bytes!(match_start, 0) {
+                    let mut match_len = crate::deflate::compare256::compare256_slice(
+                        &state.window.filled()[state.strstart + 2..],
+                        &match_start[2..],
+                    ) + 2;
+
+                    if match_len >= WANT_MIN_MATCH {
+                        match_len = Ord::min(match_len, state.lookahead);
+                        match_len = Ord::min(match_len, STD_MAX_MATCH);
+
+                        // TODO do this with a debug_assert?
+                        // check_match(s, state.strstart, hash_head, match_len);
+
+                        // The `dist` value is a distance within the window,
+                        // and MAX_WBITS == 15 (32k), hence a u16 can always represent this value.
+                        let dist = u16::try_from(dist).unwrap();
+
+                        state
+                            .bit_writer
+                            .emit_dist_static((match_len - STD_MIN_MATCH) as u8, dist);
+                        state.lookahead -= match_len;
+                        state.strstart += match_len;
+                        continue;
+                    }
+                }
+            }
+            str_val as u8
+        } else {
+            state.window.filled()[state.strstart]
+        };
+        state.bit_writer.emit_lit(StaticTreeDesc::L.static_tree, lc);
+        state.strstart += 1;
+        state.lookahead -= 1;
     }
 
     state.insert = Ord::min(state.strstart, STD_MIN_MATCH - 1);
@@ -105,71 +154,4 @@ pub fn deflate_quick(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSt
     } else {
         BlockState::BlockDone
     }
-}
-
-/// oxpy: the steps of `deflate_quick` from one position on, until the
-/// pending buffer or the lookahead runs short (the loop's checks). `state`
-/// is a parameter and the bit buffer is in locals ([`Bits`]), so that
-/// neither goes through memory at every symbol; the bits are the same.
-#[inline(always)]
-fn quick_steps(state: &mut State) {
-    macro_rules! first_four_bytes {
-        ($slice:expr, $offset:expr) => {
-            u32::from_le_bytes($slice[$offset..$offset + 4].try_into().unwrap())
-        };
-    }
-
-    let mut bits = Bits::take(&state.bit_writer);
-    loop {
-        'position: {
-            let lc = if state.lookahead >= WANT_MIN_MATCH {
-                let str_val = {
-                    let str_start = &state.window.filled()[state.strstart..];
-                    first_four_bytes!(str_start, 0)
-                };
-                let hash_head = StandardHashCalc::quick_insert_value(state, state.strstart, str_val);
-                let dist = state.strstart as isize - hash_head as isize;
-
-                if dist <= state.max_dist() as isize && dist > 0 {
-                    let match_start = &state.window.filled()[hash_head as usize..];
-
-                    if str_val == first_four_bytes!(match_start, 0) {
-                        let mut match_len = crate::deflate::compare256::compare256_slice(
-                            &state.window.filled()[state.strstart + 2..],
-                            &match_start[2..],
-                        ) + 2;
-
-                        if match_len >= WANT_MIN_MATCH {
-                            match_len = Ord::min(match_len, state.lookahead);
-                            match_len = Ord::min(match_len, STD_MAX_MATCH);
-
-                            // The `dist` value is a distance within the window,
-                            // and MAX_WBITS == 15 (32k), hence a u16 can always represent this value.
-                            let dist = u16::try_from(dist).unwrap();
-
-                            let (val, len) = BitWriter::dist_static_bits((match_len - STD_MIN_MATCH) as u8, dist);
-                            bits.send(&mut state.bit_writer.pending, val, len as u8);
-                            state.lookahead -= match_len;
-                            state.strstart += match_len;
-                            break 'position;
-                        }
-                    }
-                }
-                str_val as u8
-            } else {
-                state.window.filled()[state.strstart]
-            };
-            let node = StaticTreeDesc::L.static_tree[lc as usize];
-            bits.send(&mut state.bit_writer.pending, node.code() as u64, node.len() as u8);
-            state.strstart += 1;
-            state.lookahead -= 1;
-        }
-
-        if state.bit_writer.pending.pending + State::BIT_BUF_SIZE.div_ceil(8) as usize >= state.pending_buf_size()
-            || state.lookahead < MIN_LOOKAHEAD
-        {
-            break;
-        }
-    }
-    bits.put(&mut state.bit_writer);
 }
