@@ -1261,16 +1261,6 @@ impl<'a> BitWriter<'a> {
     }
 
     pub(crate) fn emit_dist_static(&mut self, lc: u8, dist: u16) -> usize {
-        let (match_bits, match_bits_len) = Self::dist_static_bits(lc, dist);
-
-        self.send_bits(match_bits, match_bits_len as u8);
-
-        match_bits_len
-    }
-
-    /// oxpy: the bits `emit_dist_static` sends (split out for [`Bits`]).
-    #[inline(always)]
-    pub(crate) fn dist_static_bits(lc: u8, dist: u16) -> (u64, usize) {
         let precomputed_len = trees_tbl::STATIC_LTREE_ENCODINGS[lc as usize];
         let mut match_bits = precomputed_len.code() as u64;
         let mut match_bits_len = precomputed_len.len() as usize;
@@ -1281,7 +1271,9 @@ impl<'a> BitWriter<'a> {
         match_bits |= dist_match_bits << match_bits_len;
         match_bits_len += dist_match_bits_len;
 
-        (match_bits, match_bits_len)
+        self.send_bits(match_bits, match_bits_len as u8);
+
+        match_bits_len
     }
 
     #[cfg(feature = "ZLIB_DEBUG")]
