@@ -465,7 +465,10 @@ pub fn longest_match_zlib(state: &State, cur_match: u16, prev_length: u16) -> (u
         if cur >= strstart {
             break;
         }
-        let candidate: &[u8; STD_MAX_MATCH] = crate::deflate::compare256::first_chunk(&window[cur..]).expect("need lookahead");
+        // SAFETY: `cur < strstart` (checked above) and `window` holds
+        // `strstart + STD_MAX_MATCH` bytes, so `cur..cur + STD_MAX_MATCH` is in
+        // it (a checked slice here costs two compares a step).
+        let candidate: &[u8; STD_MAX_MATCH] = unsafe { &*window.as_ptr().add(cur).cast::<[u8; STD_MAX_MATCH]>() };
         if read2(candidate, best_len - 1) == scan_end && read2(candidate, 0) == scan_start {
             let len = match_length(scan, candidate);
             if len > best_len {
