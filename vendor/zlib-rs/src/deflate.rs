@@ -1037,24 +1037,24 @@ const fn encode_dist(dtree: &[Value], mut dist: u16) -> (u64, usize) {
 /// registers across such a loop (`send_bits_overflow` is a call that uses
 /// it), so every symbol stored it and loaded it back. `take` it before the
 /// loop, `put` it back after; the bits written are the same.
-pub(crate) struct Bits {
+struct Bits {
     buffer: u64,
     valid: u8,
 }
 
 impl Bits {
-    pub(crate) fn take(writer: &BitWriter) -> Self {
+    fn take(writer: &BitWriter) -> Self {
         Bits { buffer: writer.bit_buffer, valid: writer.bits_valid }
     }
 
-    pub(crate) fn put(self, writer: &mut BitWriter) {
+    fn put(self, writer: &mut BitWriter) {
         writer.bit_buffer = self.buffer;
         writer.bits_valid = self.valid;
     }
 
     /// `BitWriter::send_bits` (and `send_bits_overflow`).
     #[inline(always)]
-    pub(crate) fn send(&mut self, pending: &mut Pending, val: u64, len: u8) {
+    fn send(&mut self, pending: &mut Pending, val: u64, len: u8) {
         const SIZE: u8 = BitWriter::BIT_BUF_SIZE;
         let total_bits = len + self.valid;
         if total_bits < SIZE {
