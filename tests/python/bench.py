@@ -223,6 +223,7 @@ def main(module, cases, peers=None, programs=None, cases_note=None):
     parser.add_argument("--reps", type=int, help="repetitions (at least 5)")
     parser.add_argument("--target-ms", type=float, help="duration of one sample")
     parser.add_argument("--no-peers", action="store_true", help="time C and Rust only")
+    parser.add_argument("--only", metavar="TEXT", help="time only the cases whose label contains TEXT")
     args = parser.parse_args()
     reps = max(5, args.reps or (5 if args.quick else 15))
     target = (args.target_ms or (5 if args.quick else 20)) / 1000
@@ -235,7 +236,7 @@ def main(module, cases, peers=None, programs=None, cases_note=None):
             print(f"{module}: peer {status['name']}: {status['status']}", file=sys.stderr)
 
     rng = random.Random(1234)
-    plan = [(case, size) for case in cases for size in case.sizes]
+    plan = [(case, size) for case in cases for size in case.sizes if not args.only or args.only in case.label]
     results = []
     mismatches = 0
     for n, (case, size) in enumerate(plan, 1):

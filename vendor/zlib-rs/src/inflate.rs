@@ -1942,6 +1942,8 @@ unsafe fn inflate_fast_help_impl<const FEATURES: usize>(state: &mut State, _star
 
     let lcode = state.len_table_ref();
     let dcode = state.dist_table_ref();
+    // oxpy: literals are decoded from the entries as words (see `Code::words`).
+    let lwords = Code::words(lcode);
 
     // IDEA: use const generics for the bits here?
     let lmask = (1u64 << state.len_table.bits) - 1;
@@ -1976,7 +1978,7 @@ unsafe fn inflate_fast_help_impl<const FEATURES: usize>(state: &mut State, _star
                 && bit_reader.bytes_remaining_including_buffer() >= 15
         );
 
-        let mut here = {
+        let mut w = {
             let bits = bit_reader.bits_in_buffer();
             let hold = bit_reader.hold();
 
@@ -1993,23 +1995,24 @@ unsafe fn inflate_fast_help_impl<const FEATURES: usize>(state: &mut State, _star
             // in most cases, the read can be interleaved with the logic
             // based on benchmarks this matters in practice. wild.
             if bits as usize >= state.len_table.bits {
-                lcode[(hold & lmask) as usize]
+                lwords[(hold & lmask) as usize]
             } else {
-                lcode[(bit_reader.hold() & lmask) as usize]
+                lwords[(bit_reader.hold() & lmask) as usize]
             }
         };
 
-        if here.op == 0 {
-            writer.push(here.val as u8);
-            bit_reader.drop_bits(here.bits);
-            here = lcode[(bit_reader.hold() & lmask) as usize];
+        if w & 0xff00 == 0 {
+            writer.push((w >> 16) as u8);
+            bit_reader.drop_entry_bits(w);
+            w = lwords[(bit_reader.hold() & lmask) as usize];
 
-            if here.op == 0 {
-                writer.push(here.val as u8);
-                bit_reader.drop_bits(here.bits);
-                here = lcode[(bit_reader.hold() & lmask) as usize];
+            if w & 0xff00 == 0 {
+                writer.push((w >> 16) as u8);
+                bit_reader.drop_entry_bits(w);
+                w = lwords[(bit_reader.hold() & lmask) as usize];
             }
         }
+        let mut here = Code::from_word(w);
 
         'dolen: loop {
             bit_reader.drop_bits(here.bits);

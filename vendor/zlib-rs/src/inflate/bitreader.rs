@@ -141,6 +141,13 @@ impl<'a> BitReader<'a> {
         self.bit_buffer & lowest_n_bits
     }
 
+    /// oxpy: drops the bits of a table entry read as a word (`Code::words`).
+    #[inline(always)]
+    pub fn drop_entry_bits(&mut self, word: u32) {
+        self.bit_buffer >>= word & 63;
+        self.bits_used -= word as u8;
+    }
+
     #[inline(always)]
     pub fn drop_bits(&mut self, n: u8) {
         self.bit_buffer >>= n;
