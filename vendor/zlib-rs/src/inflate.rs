@@ -333,7 +333,12 @@ enum Codes {
 struct Table {
     codes: Codes,
     bits: usize,
+    /// oxpy: for a dynamic literal/length table, the code length `b` such
+    /// that most of the symbols decoded have `b` or `b + 1` bits, or 0 (see
+    /// `inftrees::speculation_bits`).
+    spec: u8,
 }
+
 
 #[derive(Clone, Copy)]
 struct Flags(u8);
@@ -1309,11 +1314,13 @@ impl State<'_> {
                                 self.len_table = Table {
                                     codes: Codes::Fixed,
                                     bits: 9,
+                                    spec: 0,
                                 };
 
                                 self.dist_table = Table {
                                     codes: Codes::Fixed,
                                     bits: 5,
+                                    spec: 0,
                                 };
 
                                 mode = Mode::Len_;
@@ -1639,7 +1646,7 @@ impl State<'_> {
                             self.have += 1;
                         }
 
-                        let InflateTable::Success { root, used } = inflate_table(
+                        let InflateTable::Success { root, used, .. } = inflate_table(
                             CodeType::Codes,
                             &self.lens[..19],
                             &mut self.codes_codes,
@@ -1737,7 +1744,7 @@ impl State<'_> {
 
                         // build code tables
 
-                        let InflateTable::Success { root, used } = inflate_table(
+                        let InflateTable::Success { root, used, spec } = inflate_table(
                             CodeType::Lens,
                             &self.lens[..self.nlen],
                             &mut self.len_codes,
@@ -1750,9 +1757,10 @@ impl State<'_> {
 
                         self.len_table.codes = Codes::Len;
                         self.len_table.bits = root;
+                        self.len_table.spec = spec;
                         self.next = used;
 
-                        let InflateTable::Success { root, used } = inflate_table(
+                        let InflateTable::Success { root, used, .. } = inflate_table(
                             CodeType::Dists,
                             &self.lens[self.nlen..][..self.ndist],
                             &mut self.dist_codes,
@@ -1898,7 +1906,12 @@ unsafe fn inflate_fast_help(state: &mut State, start: usize) {
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     if crate::cpu_features::is_enabled_avx2_and_bmi2() {
         // SAFETY: we've verified the target features and the caller ensured enough bytes_remaining
-        return unsafe { inflate_fast_help_avx2(state, start) };
+        return unsafe {
+            match speculating(state) {
+                true => inflate_fast_help_avx2_speculating(state, start),
+                false => inflate_fast_help_avx2(state, start),
+            }
+        };
     }
 
     // SAFETY: The caller ensured enough bytes_remaining
@@ -1915,7 +1928,24 @@ unsafe fn inflate_fast_help(state: &mut State, start: usize) {
 #[target_feature(enable = "bmi1")]
 unsafe fn inflate_fast_help_avx2(state: &mut State, start: usize) {
     // SAFETY: `bytes_remaining` checked by our caller
-    unsafe { inflate_fast_help_impl::<{ CpuFeatures::AVX2 }>(state, start) };
+    unsafe { inflate_fast_help_impl::<{ CpuFeatures::AVX2 }, false>(state, start) };
+}
+
+/// oxpy: `inflate_fast_help_avx2` with the next literal looked up ahead
+/// (`speculating`); a function of its own, so that the other one is
+/// compiled as it was.
+///
+/// # Safety
+///
+/// `state.bit_reader` must have at least 15 bytes available to read, as
+/// indicated by `state.bit_reader.bytes_remaining() >= 15`
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[target_feature(enable = "avx2")]
+#[target_feature(enable = "bmi2")]
+#[target_feature(enable = "bmi1")]
+unsafe fn inflate_fast_help_avx2_speculating(state: &mut State, start: usize) {
+    // SAFETY: `bytes_remaining` checked by our caller
+    unsafe { inflate_fast_help_impl::<{ CpuFeatures::AVX2 }, true>(state, start) };
 }
 
 /// # Safety
@@ -1924,7 +1954,16 @@ unsafe fn inflate_fast_help_avx2(state: &mut State, start: usize) {
 /// indicated by `state.bit_reader.bytes_remaining() >= 15`
 unsafe fn inflate_fast_help_vanilla(state: &mut State, start: usize) {
     // SAFETY: `bytes_remaining` checked by our caller
-    unsafe { inflate_fast_help_impl::<{ CpuFeatures::NONE }>(state, start) };
+    unsafe { inflate_fast_help_impl::<{ CpuFeatures::NONE }, false>(state, start) };
+}
+
+/// oxpy: whether literals are decoded with the next lookup made ahead
+/// (`Table::spec`): a dynamic literal/length code that suits it, on a
+/// machine with AVX2 and BMI2 (elsewhere the loop is as it was).
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[inline(always)]
+fn speculating(state: &State) -> bool {
+    matches!(state.len_table.codes, Codes::Len) && state.len_table.spec != 0
 }
 
 /// # Safety
@@ -1932,7 +1971,10 @@ unsafe fn inflate_fast_help_vanilla(state: &mut State, start: usize) {
 /// `state.bit_reader` must have at least 15 bytes available to read, as
 /// indicated by `state.bit_reader.bytes_remaining() >= 15`
 #[inline(always)]
-unsafe fn inflate_fast_help_impl<const FEATURES: usize>(state: &mut State, _start: usize) {
+unsafe fn inflate_fast_help_impl<const FEATURES: usize, const SPECULATE: bool>(
+    state: &mut State,
+    _start: usize,
+) {
     let mut bit_reader = BitReader::new(&[]);
     core::mem::swap(&mut bit_reader, &mut state.bit_reader);
     debug_assert!(bit_reader.bytes_remaining() >= 15);
@@ -1944,6 +1986,7 @@ unsafe fn inflate_fast_help_impl<const FEATURES: usize>(state: &mut State, _star
     let dcode = state.dist_table_ref();
     // oxpy: literals are decoded from the entries as words (see `Code::words`).
     let lwords = Code::words(lcode);
+    let spec = state.len_table.spec;
 
     // IDEA: use const generics for the bits here?
     let lmask = (1u64 << state.len_table.bits) - 1;
@@ -2001,15 +2044,35 @@ unsafe fn inflate_fast_help_impl<const FEATURES: usize>(state: &mut State, _star
             }
         };
 
-        if w & 0xff00 == 0 {
-            writer.push((w >> 16) as u8);
-            bit_reader.drop_entry_bits(w);
-            w = lwords[(bit_reader.hold() & lmask) as usize];
-
+        if !SPECULATE {
             if w & 0xff00 == 0 {
                 writer.push((w >> 16) as u8);
                 bit_reader.drop_entry_bits(w);
                 w = lwords[(bit_reader.hold() & lmask) as usize];
+
+                if w & 0xff00 == 0 {
+                    writer.push((w >> 16) as u8);
+                    bit_reader.drop_entry_bits(w);
+                    w = lwords[(bit_reader.hold() & lmask) as usize];
+                }
+            }
+        } else {
+            // oxpy: the next entry is looked up before this literal's length
+            // is known, at `spec` and `spec + 1` bits on, and chosen once it
+            // is (a lookup at its real length otherwise).
+            for _ in 0..2 {
+                if w & 0xff00 != 0 {
+                    break;
+                }
+                let ahead = bit_reader.hold() >> spec;
+                let (at_spec, past_spec) = (lwords[(ahead & lmask) as usize], lwords[((ahead >> 1) & lmask) as usize]);
+                writer.push((w >> 16) as u8);
+                bit_reader.drop_entry_bits(w);
+                let extra = (w as u8).wrapping_sub(spec);
+                w = if extra == 0 { at_spec } else { past_spec };
+                if extra > 1 {
+                    w = lwords[(bit_reader.hold() & lmask) as usize];
+                }
             }
         }
         let mut here = Code::from_word(w);

@@ -212,11 +212,13 @@ pub unsafe fn back(
                         state.len_table = Table {
                             codes: Codes::Fixed,
                             bits: 9,
+                            spec: 0,
                         };
 
                         state.dist_table = Table {
                             codes: Codes::Fixed,
                             bits: 5,
+                            spec: 0,
                         };
 
                         dropbits!(2);
@@ -319,7 +321,7 @@ pub unsafe fn back(
                     state.have += 1;
                 }
 
-                let InflateTable::Success { root, used } = inflate_table(
+                let InflateTable::Success { root, used, .. } = inflate_table(
                     CodeType::Codes,
                     &state.lens[..19],
                     &mut state.codes_codes,
@@ -420,7 +422,7 @@ pub unsafe fn back(
 
                 // build code tables
 
-                let InflateTable::Success { root, used } = inflate_table(
+                let InflateTable::Success { root, used, .. } = inflate_table(
                     CodeType::Lens,
                     &state.lens[..state.nlen],
                     &mut state.len_codes,
@@ -436,7 +438,7 @@ pub unsafe fn back(
                 state.len_table.bits = root;
                 state.next = used;
 
-                let InflateTable::Success { root, used } = inflate_table(
+                let InflateTable::Success { root, used, .. } = inflate_table(
                     CodeType::Dists,
                     &state.lens[state.nlen..][..state.ndist],
                     &mut state.dist_codes,

@@ -38,7 +38,8 @@ const DEXT: [u8; 32] = [
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum InflateTable {
     EnoughIsNotEnough = 1,
-    Success { root: usize, used: usize } = 0,
+    /// oxpy: `spec` is `speculation_bits` of the code.
+    Success { root: usize, used: usize, spec: u8 } = 0,
     InvalidCode = -1,
 }
 
@@ -92,11 +93,16 @@ pub(crate) fn inflate_table(
         table[0] = code;
         table[1] = code;
 
-        return InflateTable::Success { root: 1, used: 2 };
+        return InflateTable::Success {
+            root: 1,
+            used: 2,
+            spec: 0,
+        };
     }
 
     // NOTE: if max != 0, then min has been set to a value <= max.
     let root = bits.clamp(min, max);
+    let spec = speculation_bits(&count);
 
     /* check for an over-subscribed or incomplete set of lengths */
     let mut left = 1u32;
@@ -210,7 +216,7 @@ pub(crate) fn inflate_table(
                     table.copy_within(0..end, end);
                     end <<= 1;
                 }
-                return InflateTable::Success { root, used };
+                return InflateTable::Success { root, used, spec };
             }
             let bit = 1 << (usize::BITS - 1 - (huff ^ (end - 1)).leading_zeros());
             huff = (huff & (bit - 1)) | bit;
@@ -230,7 +236,7 @@ pub(crate) fn inflate_table(
             bits: len as u8,
             val: 0,
         };
-        return InflateTable::Success { root, used };
+        return InflateTable::Success { root, used, spec };
     }
     len += 1;
     while count[len] == 0 {
@@ -334,7 +340,28 @@ pub(crate) fn inflate_table(
     }
 
     /* set return parameters */
-    InflateTable::Success { root, used }
+    InflateTable::Success { root, used, spec }
+}
+
+/// oxpy: the code length `b` for which codes of `b` and `b + 1` bits are at
+/// least 7/8 of the code space (the share of the symbols decoded, if the
+/// code fits their frequencies), else 0; `count` is the number of codes of
+/// each length. For a literal/length code, the fast decoder then looks the
+/// next symbol up at both of these distances while the current one is read
+/// (see `inflate_fast_help_impl`), which on such data (binary: near-uniform
+/// literals of 8 or 9 bits) takes that lookup off the chain of dependent
+/// loads; elsewhere too many guesses would miss.
+fn speculation_bits(count: &[u16; MAX_BITS + 1]) -> u8 {
+    let space = |len: usize| u32::from(count[len]) << (MAX_BITS - len);
+    let (covered, b) = (1..MAX_BITS)
+        .map(|b| (space(b) + space(b + 1), b))
+        .max()
+        .unwrap_or((0, 0));
+    if covered >= (1 << MAX_BITS) / 8 * 7 {
+        b as u8
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]
@@ -394,7 +421,7 @@ mod test {
         table[0] = code;
         table[1] = code;
 
-        return InflateTable::Success { root: 1, used: 2 };
+        return InflateTable::Success { root: 1, used: 2, spec: 0 };
     }
 
     // NOTE: if max != 0, then min has been set to a value <= max.
@@ -581,8 +608,27 @@ mod test {
     }
 
     /* set return parameters */
-    InflateTable::Success { root, used }
+    InflateTable::Success { root, used, spec: 0 }
 }
+
+    /// oxpy: speculation only where two lengths hold 7/8 of the code space.
+    #[test]
+    fn speculation_bits_of_codes() {
+        let counts = |pairs: &[(usize, u16)]| {
+            let mut count = [0u16; MAX_BITS + 1];
+            for &(len, n) in pairs {
+                count[len] = n;
+            }
+            count
+        };
+        // binary data: 240 literals of 8 bits, the rest of 9 to 12 bits
+        let binary = counts(&[(8, 240), (9, 28), (10, 8), (11, 6), (12, 4)]);
+        assert_eq!(speculation_bits(&binary), 8);
+        // text: from 3 to 12 bits
+        let text = counts(&[(3, 2), (4, 5), (5, 6), (6, 8), (7, 10), (8, 12), (9, 20), (10, 30), (11, 40), (12, 70)]);
+        assert_eq!(speculation_bits(&text), 0);
+        assert_eq!(speculation_bits(&counts(&[(1, 2)])), 1);
+    }
 
     /// oxpy: the same tables (and results) as zlib's loop, for every kind of
     /// code: complete ones of random shapes with and without sub-tables,
@@ -643,7 +689,16 @@ mod test {
                 CodeType::Dists => CodeType::Dists,
             }, &lens, &mut a, bits, &mut wa);
             let rb = inflate_table(codetype, &lens, &mut b, bits, &mut wb);
-            assert_eq!(ra, rb, "{lens:?}");
+            let shape = |r: &InflateTable| match *r {
+                InflateTable::Success { root, used, .. } => Some((root, used)),
+                _ => None,
+            };
+            assert_eq!(shape(&ra), shape(&rb), "{lens:?}");
+            assert_eq!(
+                matches!(ra, InflateTable::InvalidCode),
+                matches!(rb, InflateTable::InvalidCode),
+                "{lens:?}"
+            );
             if let InflateTable::Success { used, .. } = ra {
                 assert_eq!(a[..used], b[..used], "{lens:?}");
                 checked += 1;
