@@ -2156,7 +2156,7 @@ fn build_tree<const N: usize>(lens: &mut BlockLens<'_>, heap: &mut Heap, desc: &
         debug_assert!(node >= 0);
         let node = node as usize;
 
-        heap.heap[heap.heap_len] = node as u32;
+        heap.heap[heap.heap_len] = Heap::entry(1, 0, node);
         *tree[node].freq_mut() = 1;
         heap.depth[node] = 0;
         *lens.opt_len -= 1;
@@ -2204,13 +2204,13 @@ fn gen_bitlen<const N: usize>(
 
     // In a first pass, compute the optimal bit lengths (which may
     // overflow in the case of the bit length tree).
-    *tree[heap.heap[heap.heap_max] as usize].len_mut() = 0; /* root of the heap */
+    *tree[Heap::node(heap.heap[heap.heap_max])].len_mut() = 0; /* root of the heap */
 
     // number of elements with bit length too large
     let mut overflow: i32 = 0;
 
     for &n in &heap.heap[heap.heap_max + 1..HEAP_SIZE] {
-        let n = n as usize;
+        let n = Heap::node(n);
         let mut bits = tree[usize::from(tree[n].dad())].len() + 1;
 
         if bits > max_length {
@@ -2272,7 +2272,7 @@ fn gen_bitlen<const N: usize>(
         let mut n = bl_count[bits as usize];
         while n != 0 {
             h -= 1;
-            let m = heap.heap[h] as usize;
+            let m = Heap::node(heap.heap[h]);
             if m > max_code {
                 continue;
             }
@@ -3186,7 +3186,12 @@ const fn compress_bound_help(source_len: usize, wrap_len: usize) -> usize {
 /// The same heap array is used to build all trees.
 #[derive(Clone)]
 struct Heap {
-    heap: [u32; 2 * L_CODES + 1],
+    /// oxpy: a node with its sort key, `(freq << 8 | depth) << 32 | node`
+    /// (`Heap::entry`; below `heap_max` only the node matters): the heap
+    /// compares the keys it holds, where zlib read each node's frequency
+    /// and depth from the tree, a second load after each heap load on the
+    /// path down.
+    heap: [u64; 2 * L_CODES + 1],
 
     /// number of elements in the heap
     heap_len: usize,
@@ -3219,7 +3224,7 @@ impl Heap {
         for (n, node) in tree.iter_mut().enumerate() {
             if node.freq() > 0 {
                 self.heap_len += 1;
-                self.heap[self.heap_len] = n as u32;
+                self.heap[self.heap_len] = Self::entry(node.freq(), 0, n);
                 max_code = n as isize;
                 self.depth[n] = 0;
             } else {
@@ -3233,20 +3238,29 @@ impl Heap {
     /// Index within the heap array of least frequent node in the Huffman tree
     const SMALLEST: usize = 1;
 
-    fn pqdownheap(&mut self, tree: &[Value], mut k: usize) {
+    /// oxpy: a heap entry: `node` with its key, zlib's `smaller` order (the
+    /// frequencies decide, the depths break ties) as one number.
+    #[inline(always)]
+    fn entry(freq: u16, depth: u8, node: usize) -> u64 {
+        (u64::from(freq) << 40) | (u64::from(depth) << 32) | node as u64
+    }
+
+    /// oxpy: the node of a heap entry.
+    #[inline(always)]
+    fn node(entry: u64) -> usize {
+        entry as u32 as usize
+    }
+
+    fn pqdownheap(&mut self, _tree: &[Value], mut k: usize) {
         /* tree: the tree to restore */
         /* k: node to move down */
 
-        // oxpy: zlib's `smaller`: the frequencies decide, the depths only
-        // break ties (upstream packed both into one key for every node
-        // read, two loads per node on the path where zlib has one). The
-        // moving node's frequency and depth are read once, and the heap's
-        // length and arrays are locals (stores into the heap made the loop
-        // reload them).
+        // oxpy: the keys are in the heap entries (`Heap::entry`), compared
+        // as zlib compares with `smaller`; the heap's length and array are
+        // locals (stores into the heap made the loop reload them).
         let heap_len = self.heap_len;
-        let depth = &self.depth;
         let heap = &mut self.heap;
-        let key = |n: u32| (tree[n as usize].freq(), depth[n as usize]);
+        let key = |e: u64| e >> 32;
 
         let v = heap[k];
         let v_key = key(v);
@@ -3283,19 +3297,19 @@ impl Heap {
 
         self.pqdownheap(tree, Self::SMALLEST);
 
-        top
+        Self::node(top) as u32
     }
 
     /// Construct the Huffman tree by repeatedly combining the least two frequent nodes.
     fn construct_huffman_tree(&mut self, tree: &mut [Value], mut node: usize) {
         loop {
             let n = self.pqremove(tree) as usize; /* n = node of least frequency */
-            let m = self.heap[Heap::SMALLEST] as usize; /* m = node of next least frequency */
+            let m = Self::node(self.heap[Heap::SMALLEST]); /* m = node of next least frequency */
 
             self.heap_max -= 1;
-            self.heap[self.heap_max] = n as u32; /* keep the nodes sorted by frequency */
+            self.heap[self.heap_max] = n as u64; /* keep the nodes sorted by frequency */
             self.heap_max -= 1;
-            self.heap[self.heap_max] = m as u32;
+            self.heap[self.heap_max] = m as u64;
 
             /* Create a new node father of n and m */
             *tree[node].freq_mut() = tree[n].freq() + tree[m].freq();
@@ -3305,7 +3319,7 @@ impl Heap {
             *tree[m].dad_mut() = node as u16;
 
             /* and insert the new node in the heap */
-            self.heap[Heap::SMALLEST] = node as u32;
+            self.heap[Heap::SMALLEST] = Self::entry(tree[node].freq(), self.depth[node], node);
             node += 1;
 
             self.pqdownheap(tree, Heap::SMALLEST);
