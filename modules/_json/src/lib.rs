@@ -1420,7 +1420,8 @@ impl<'py> KeyCache<'py> {
         self.bytes.extend_from_slice(text);
         self.entries.push((key.as_any().to_owned(), start, len, NO_ENTRY));
         let entries = &self.entries;
-        self.table.insert(entries.len() - 1, |j| entries.get(j).map_or(0, |(k, _, _, _)| Self::hash(k.as_ptr() as usize)));
+        self.table
+            .insert(entries.len() - 1, |j| entries.get(j).map_or(0, |(k, _, _, _)| Self::hash(k.as_ptr() as usize)));
         self.follow(self.entries.len() - 1);
     }
 }
