@@ -437,6 +437,19 @@ fn break_matching(state: &State, best_len: usize, match_start: u16) -> (usize, u
 /// chain budget is never 0.
 #[inline(never)]
 pub fn longest_match_zlib(state: &State, cur_match: u16, prev_length: u16) -> (usize, u16) {
+    // oxpy: while every position so far is inside the first window, a
+    // position is its own index in `prev` (`pos & w_mask == pos`): the walk
+    // then skips the mask, one operation fewer on the chain of dependent
+    // loads that each step waits for.
+    if state.strstart <= state.w_size {
+        longest_match_zlib_help::<false>(state, cur_match, prev_length)
+    } else {
+        longest_match_zlib_help::<true>(state, cur_match, prev_length)
+    }
+}
+
+#[inline(always)]
+fn longest_match_zlib_help<const MASK: bool>(state: &State, cur_match: u16, prev_length: u16) -> (usize, u16) {
     let strstart = state.strstart;
     // `strstart <= window_size - MIN_LOOKAHEAD`, and every candidate is
     // before `strstart`: both have `STD_MAX_MATCH` bytes in this window.
@@ -484,7 +497,7 @@ pub fn longest_match_zlib(state: &State, cur_match: u16, prev_length: u16) -> (u
         if chain_length == 0 {
             break;
         }
-        cur = usize::from(prev[cur & wmask]);
+        cur = usize::from(if MASK { prev[cur & wmask] } else { prev[cur] });
         if cur <= limit {
             break;
         }
