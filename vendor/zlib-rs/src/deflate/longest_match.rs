@@ -9,14 +9,21 @@ const EARLY_EXIT_TRIGGER_LEVEL: i8 = 5;
 /// matching stores it (16 bits) just before the call, and a wider load of it
 /// here could not be forwarded from that store (a stall on every call).
 pub fn longest_match(state: &crate::deflate::State, cur_match: u16, prev_length: u16) -> (usize, u16) {
-    longest_match_help::<false>(state, cur_match, prev_length)
+    // oxpy: as in `longest_match_zlib`, the chain walk skips the window mask
+    // while every position is within the first window.
+    if state.strstart <= state.w_size {
+        longest_match_help::<false, false>(state, cur_match, prev_length)
+    } else {
+        longest_match_help::<false, true>(state, cur_match, prev_length)
+    }
 }
 
 pub fn longest_match_slow(state: &crate::deflate::State, cur_match: u16, prev_length: u16) -> (usize, u16) {
-    longest_match_help::<true>(state, cur_match, prev_length)
+    longest_match_help::<true, true>(state, cur_match, prev_length)
 }
 
-fn longest_match_help<const SLOW: bool>(
+#[inline(always)]
+fn longest_match_help<const SLOW: bool, const MASK: bool>(
     state: &crate::deflate::State,
     cur_match: u16,
     prev_length: u16,
@@ -47,7 +54,7 @@ fn longest_match_help<const SLOW: bool>(
         () => {
             chain_length -= 1;
             if chain_length > 0 {
-                cur_match = u32::from(prev[cur_match as usize & wmask]);
+                cur_match = u32::from(if MASK { prev[cur_match as usize & wmask] } else { prev[cur_match as usize] });
 
                 if cur_match > u32::from(limit) {
                     continue;
