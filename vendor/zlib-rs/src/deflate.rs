@@ -2174,7 +2174,7 @@ fn build_tree<const N: usize>(lens: &mut BlockLens<'_>, heap: &mut Heap, desc: &
     // establish sub-heaps of increasing lengths:
     let mut n = heap.heap_len / 2;
     while n >= 1 {
-        heap.pqdownheap(tree, n);
+        heap.pqdownheap(n);
         n -= 1;
     }
 
@@ -3251,8 +3251,7 @@ impl Heap {
         entry as u32 as usize
     }
 
-    fn pqdownheap(&mut self, _tree: &[Value], mut k: usize) {
-        /* tree: the tree to restore */
+    fn pqdownheap(&mut self, mut k: usize) {
         /* k: node to move down */
 
         // oxpy: the keys are in the heap entries (`Heap::entry`), compared
@@ -3290,12 +3289,12 @@ impl Heap {
 
     /// Remove the smallest element from the heap and recreate the heap with
     /// one less element. Updates heap and heap_len.
-    fn pqremove(&mut self, tree: &[Value]) -> u32 {
+    fn pqremove(&mut self) -> u32 {
         let top = self.heap[Self::SMALLEST];
         self.heap[Self::SMALLEST] = self.heap[self.heap_len];
         self.heap_len -= 1;
 
-        self.pqdownheap(tree, Self::SMALLEST);
+        self.pqdownheap(Self::SMALLEST);
 
         Self::node(top) as u32
     }
@@ -3303,7 +3302,7 @@ impl Heap {
     /// Construct the Huffman tree by repeatedly combining the least two frequent nodes.
     fn construct_huffman_tree(&mut self, tree: &mut [Value], mut node: usize) {
         loop {
-            let n = self.pqremove(tree) as usize; /* n = node of least frequency */
+            let n = self.pqremove() as usize; /* n = node of least frequency */
             let m = Self::node(self.heap[Heap::SMALLEST]); /* m = node of next least frequency */
 
             self.heap_max -= 1;
@@ -3322,7 +3321,7 @@ impl Heap {
             self.heap[Heap::SMALLEST] = Self::entry(tree[node].freq(), self.depth[node], node);
             node += 1;
 
-            self.pqdownheap(tree, Heap::SMALLEST);
+            self.pqdownheap(Heap::SMALLEST);
 
             if self.heap_len < 2 {
                 break;

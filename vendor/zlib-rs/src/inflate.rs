@@ -339,7 +339,6 @@ struct Table {
     spec: u8,
 }
 
-
 #[derive(Clone, Copy)]
 struct Flags(u8);
 
