@@ -24,6 +24,13 @@ impl<'a> SymBuf<'a> {
         self.filled == self.buf.len() - 3
     }
 
+    /// oxpy: the number of symbols that can be added before the block must be
+    /// flushed (the last of them makes `should_flush_block` true).
+    #[inline]
+    pub fn room(&self) -> usize {
+        (self.buf.len() - 3 - self.filled) / 3
+    }
+
     /// Returns true if there are no bytes in this ReadBuf
     #[inline]
     pub fn is_empty(&self) -> bool {
@@ -47,6 +54,12 @@ impl<'a> SymBuf<'a> {
         self.buf.as_mut_slice()[self.filled..][..3].copy_from_slice(&[0, 0, byte]);
 
         self.filled += 3;
+    }
+
+    /// oxpy: takes back the last symbol, a literal, and returns it.
+    pub fn pop_lit(&mut self) -> u8 {
+        self.filled -= 3;
+        self.buf.as_slice()[self.filled + 2]
     }
 
     #[inline(always)]

@@ -4,7 +4,8 @@ use super::flush_block;
 use crate::deflate::hash_calc::StandardHashCalc;
 use crate::{
     deflate::{
-        fill_window, BlockState, DeflateStream, State, MIN_LOOKAHEAD, STD_MIN_MATCH, WANT_MIN_MATCH,
+        fill_window, BlockState, DeflateStream, State, MIN_LOOKAHEAD, STD_MAX_MATCH, STD_MIN_MATCH,
+        WANT_MIN_MATCH,
     },
     DeflateFlush,
 };
@@ -27,6 +28,10 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
         strstart: 0,
         orgstart: 0,
     };
+
+    // oxpy: see `skip_literals`
+    let mut misses: u32 = 0;
+    stream.state.skip_back = 0;
 
     loop {
         let mut hash_head;
@@ -95,6 +100,9 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
                 current_match.match_start = 0;
                 current_match.match_length = 1;
             }
+            if state.skip_back > 0 {
+                current_match = catch_up(state, current_match);
+            }
         }
 
         insert_match(state, current_match);
@@ -153,10 +161,19 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
         }
 
         /* now emit the current match */
-        let bflush = emit_match(state, current_match);
+        let mut bflush = emit_match(state, current_match);
 
         /* move the "cursor" forward */
         state.strstart += current_match.match_length as usize;
+
+        // oxpy: see `skip_literals`
+        misses = (misses + 1) * u32::from(current_match.match_length == 1);
+        if misses > SKIP_AFTER && next_match.match_length == 1 {
+            if let Some(full) = skip_literals(state, misses) {
+                next_match.match_length = 0;
+                bflush |= full;
+            }
+        }
 
         if bflush {
             flush_block!(stream, false);
@@ -175,6 +192,79 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
     }
 
     BlockState::BlockDone
+}
+
+/// oxpy: consecutive literals (positions where no match was found) after
+/// which `skip_literals` takes over.
+const SKIP_AFTER: u32 = 64;
+const SKIP_DIV: usize = 4;
+const SKIP_MAX: usize = 15;
+
+/// oxpy: on data where no match has been found for `SKIP_AFTER` positions
+/// (incompressible stretches), emits the literal `next` (found at `strstart`
+/// by the look-ahead) and the bytes after it as literals without looking
+/// for a match at them: one more every `SKIP_DIV` positions of the stretch,
+/// up to `SKIP_MAX`. They still go into the hash table, so later data can
+/// match them, and a match found right after them starts earlier over those
+/// its source repeats (`catch_up`). Returns whether the block is full, or
+/// `None` (nothing done) near the end of the lookahead or of the block.
+///
+/// Searching every position of random bytes was half of level 6's time on
+/// the benchmark's binary data; what is lost are short matches inside such
+/// stretches: 0.2% more output on a PNG file, under 0.1% on the benchmark's
+/// data, on binaries, pyc files and a tar file of source.
+#[cold]
+#[inline(never)]
+fn skip_literals(state: &mut State, misses: u32) -> Option<bool> {
+    let skip = ((misses - SKIP_AFTER) as usize).div_ceil(SKIP_DIV).min(SKIP_MAX);
+    // the literal at strstart and `skip` more
+    let count = (1 + skip).min(state.sym_buf.room());
+    state.skip_back = 0;
+    if state.lookahead <= MIN_LOOKAHEAD + count || count < 2 {
+        return None;
+    }
+    let strstart = state.strstart;
+    state.insert_string(strstart + 1, count - 1);
+    let mut bflush = false;
+    for &lc in &state.window.filled()[strstart..][..count] {
+        bflush |= State::tally_lit_help(&mut state.sym_buf, &mut state.l_desc, lc);
+    }
+    state.strstart += count;
+    state.lookahead -= count;
+    if !bflush {
+        state.skip_back = count;
+    }
+    Some(bflush)
+}
+
+/// oxpy: after `skip_literals` emitted `back` literals just before the match
+/// `m`, starts the match earlier over those of them that its source repeats,
+/// taking them back from the symbol buffer.
+#[inline(never)]
+fn catch_up(state: &mut State, mut m: Match) -> Match {
+    let back = core::mem::take(&mut state.skip_back);
+    if m.match_length == 1 {
+        return m;
+    }
+    let window = state.window.filled();
+    let mut k = 0;
+    while k < back
+        && m.match_start > 1
+        && (m.match_length as usize) < STD_MAX_MATCH
+        && window[m.match_start as usize - 1] == window[m.strstart as usize - 1]
+    {
+        m.match_start -= 1;
+        m.strstart -= 1;
+        m.match_length += 1;
+        k += 1;
+    }
+    for _ in 0..k {
+        let lc = state.sym_buf.pop_lit();
+        *state.l_desc.dyn_tree[usize::from(lc)].freq_mut() -= 1;
+    }
+    state.strstart -= k;
+    state.lookahead += k;
+    m
 }
 
 #[repr(C)]
