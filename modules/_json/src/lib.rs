@@ -1351,28 +1351,20 @@ struct Output<'e, 'py> {
 /// The latin-1 text written for keys (escaped, with the key separator), by
 /// the key `str` (held, so its address stays its own). Bounded: past
 /// `MAX_KEYS` keys or `MAX_KEY_BYTES` bytes, new keys are not kept.
-///
-/// Objects of one shape repeat their keys in the same order, so each entry
-/// also records the entry found after it last time, which is tried first
-/// (an address compared: no hash, no probe).
 struct KeyCache<'py> {
     /// Indices into `entries` by a hash of the key's address.
     table: IndexTable,
-    /// The key, where its text is in `bytes`, and the index of the entry
-    /// found after it the last time (`NO_ENTRY`: none yet).
-    entries: Vec<(Bound<'py, PyAny>, u32, u32, u32)>,
+    /// The key, and where its text is in `bytes`.
+    entries: Vec<(Bound<'py, PyAny>, u32, u32)>,
     bytes: Vec<u8>,
-    /// The entry found last (`NO_ENTRY`: none).
-    last: u32,
 }
 
 const MAX_KEYS: usize = 1024;
 const MAX_KEY_BYTES: usize = 1 << 16;
-const NO_ENTRY: u32 = u32::MAX;
 
 impl<'py> KeyCache<'py> {
     fn new() -> Self {
-        KeyCache { table: IndexTable::new(), entries: Vec::new(), bytes: Vec::new(), last: NO_ENTRY }
+        KeyCache { table: IndexTable::new(), entries: Vec::new(), bytes: Vec::new() }
     }
 
     #[inline]
@@ -1380,35 +1372,24 @@ impl<'py> KeyCache<'py> {
         ((address >> 4) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32
     }
 
-    /// Where the text kept for the key at `address` (an exact `str`) is in
-    /// `bytes`, if kept.
+    /// Appends `key`'s text if it is kept.
     #[inline]
-    fn find(&mut self, address: usize) -> Option<std::ops::Range<usize>> {
-        let entries = &self.entries;
-        let guess = entries.get(self.last as usize).map_or(NO_ENTRY, |e| e.3);
-        let j = match entries.get(guess as usize) {
-            Some(e) if e.0.as_ptr() as usize == address => guess as usize,
-            _ => {
-                if self.table.is_empty() {
-                    return None;
-                }
-                self.table.find_by(Self::hash(address), |j| {
-                    entries.get(j).is_some_and(|(k, _, _, _)| k.as_ptr() as usize == address)
-                })?
-            }
-        };
-        self.follow(j);
-        let &(_, start, len, _) = self.entries.get(j)?;
-        Some(start as usize..(start + len) as usize)
-    }
-
-    /// Records that entry `j` was found (after the one found before it).
-    #[inline]
-    fn follow(&mut self, j: usize) {
-        if let Some(before) = self.entries.get_mut(self.last as usize) {
-            before.3 = j as u32;
+    fn push_cached(&self, key: Borrowed<'_, 'py, PyStr>, buf: &mut StrBuf) -> bool {
+        if self.table.is_empty() {
+            return false;
         }
-        self.last = j as u32;
+        let address = key.as_ptr() as usize;
+        let entries = &self.entries;
+        let found = self
+            .table
+            .find_by(Self::hash(address), |j| entries.get(j).is_some_and(|(k, _, _)| k.as_ptr() as usize == address));
+        match found.and_then(|j| entries.get(j)) {
+            Some((_, start, len)) => {
+                let text = self.bytes.get(*start as usize..(*start + *len) as usize).unwrap_or_default();
+                buf.extend(text).is_ok()
+            }
+            None => false,
+        }
     }
 
     /// Keeps `text` as `key`'s (not yet kept).
@@ -1418,11 +1399,9 @@ impl<'py> KeyCache<'py> {
         }
         let (start, len) = (self.bytes.len() as u32, text.len() as u32);
         self.bytes.extend_from_slice(text);
-        self.entries.push((key.as_any().to_owned(), start, len, NO_ENTRY));
+        self.entries.push((key.as_any().to_owned(), start, len));
         let entries = &self.entries;
-        self.table
-            .insert(entries.len() - 1, |j| entries.get(j).map_or(0, |(k, _, _, _)| Self::hash(k.as_ptr() as usize)));
-        self.follow(self.entries.len() - 1);
+        self.table.insert(entries.len() - 1, |j| entries.get(j).map_or(0, |(k, _, _)| Self::hash(k.as_ptr() as usize)));
     }
 }
 
@@ -1493,6 +1472,9 @@ impl<'py> Output<'_, 'py> {
     fn push_key(&mut self, key: Borrowed<'_, 'py, PyStr>) -> PyResult<()> {
         let py = self.py;
         let cacheable = self.this.fast.is_some() && PyStr::is_exact(key.as_any());
+        if cacheable && self.keys.push_cached(key, &mut self.buf) {
+            return Ok(());
+        }
         let start = self.buf.len();
         self.push_string(key)?;
         self.buf.extend_text(self.key_sep).map_err(|_| MemoryError::raise_empty(py))?;
@@ -1780,19 +1762,6 @@ impl<'py> Output<'_, 'py> {
                 }
             };
             next += 1;
-            // A key kept in the cache (an exact str): its text.
-            if self.this.fast.is_some()
-                && let Some(text) = self.keys.find(key.as_ptr() as usize)
-            {
-                if !first {
-                    self.push_item_sep(&sep)?;
-                }
-                first = false;
-                let text = self.keys.bytes.get(text).unwrap_or_default();
-                self.buf.extend(text).map_err(|_| MemoryError::raise_empty(py))?;
-                self.encode(value, inner.as_ref().map(|n| n.as_borrowed()))?;
-                continue;
-            }
             // A str key as it is, others as C converts them.
             let converted: Bound<'py, PyAny>;
             let key_str = match key.downcast::<PyStr>() {

@@ -190,10 +190,14 @@ fn shortest(x: f64) -> ([u8; 20], usize, i32) {
 #[cfg(feature = "zmij")]
 #[inline]
 fn is_python_layout(text: &[u8], x: f64) -> bool {
-    let digits = text.strip_prefix(b"-").unwrap_or(text);
-    if digits.contains(&b'e') || digits.starts_with(b"0.0000") {
+    // `repr` is positional from `1e-4` (the double) up to `1e16` (exactly
+    // representable), as the shortest digits of a double in that range are
+    // too: from the magnitude, without reading the text for an `e`.
+    if !(1e-4..1e16).contains(&x.abs()) {
         return false;
     }
+    let digits = text.strip_prefix(b"-").unwrap_or(text);
+    debug_assert!(!digits.contains(&b'e') && !digits.starts_with(b"0.0000"));
     // `round_half_even` changes nothing unless `x == t * 10**k / 2` for an
     // odd `t`, with `10**k` the place of the last digit, which needs `x`'s
     // odd significand to be scaled by `2**(k-1)`. In this layout (at most 17
@@ -376,6 +380,12 @@ mod tests {
         };
         let mut xs =
             vec![f64::from_bits(0x4307_c058_6dbc_15c2), 0.5, 1.5, 2.5, 100.0, 1e15, 2f64.powi(53) + 2.0, 1e-4, 1e-5];
+        // Either side of the ends of the positional range.
+        for end in [1e-4f64, 1e16, 1e-5] {
+            for k in 1..=3 {
+                xs.extend([f64::from_bits(end.to_bits() - k), f64::from_bits(end.to_bits() + k)]);
+            }
+        }
         for _ in 0..300_000 {
             xs.push(f64::from_bits(next()));
             xs.push((next() % 10_000_000) as f64 / 100.0);
