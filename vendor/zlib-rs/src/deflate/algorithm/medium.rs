@@ -167,12 +167,16 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
         state.strstart += current_match.match_length as usize;
 
         // oxpy: see `skip_literals`
-        misses = (misses + 1) * u32::from(current_match.match_length == 1);
-        if misses > SKIP_AFTER && next_match.match_length == 1 {
-            if let Some(full) = skip_literals(state, misses) {
-                next_match.match_length = 0;
-                bflush |= full;
+        if (current_match.match_length as usize) < WANT_MIN_MATCH {
+            misses += 1;
+            if misses > SKIP_AFTER && next_match.match_length == 1 {
+                if let Some(full) = skip_literals(state, misses) {
+                    next_match.match_length = 0;
+                    bflush |= full;
+                }
             }
+        } else {
+            misses = 0;
         }
 
         if bflush {
