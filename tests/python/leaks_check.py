@@ -12,7 +12,8 @@ argument objects, and fails if both measured rounds grow one of:
 - sys.getallocatedblocks() (pymalloc blocks: leaked objects),
 - the traced memory of tracemalloc (Python allocations),
 - the number of GC-tracked objects,
-- malloc's bytes in use (glibc mallinfo2: also Rust's own heap),
+- malloc's bytes in use (glibc mallinfo2: also Rust's own heap), less
+  tracemalloc's own tables,
 
 by more than a quarter of an item (8 bytes of malloc, 4 of tracemalloc) per
 call, or if a reference count of an argument, of the module or of its
@@ -92,7 +93,9 @@ def snapshot():
         "blocks": sys.getallocatedblocks(),
         "traced": tracemalloc.get_traced_memory()[0],
         "gc objects": len(gc.get_objects()),
-        "malloc bytes": MALLOC_IN_USE() if MALLOC_IN_USE else 0,
+        # tracemalloc's own tables are malloc'd too, and grow with what it
+        # traces (a table doubling is kilobytes): not the module's memory.
+        "malloc bytes": MALLOC_IN_USE() - tracemalloc.get_tracemalloc_memory() if MALLOC_IN_USE else 0,
     }
 
 
