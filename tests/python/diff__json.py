@@ -1409,6 +1409,30 @@ def loads_at_depth(side, depth, text, scanner=False):
     return down(depth)
 
 
+def recursion_room():
+    """How deep the caller can still go: Python frames, and C recursion
+    levels (the repr of nested lists enters one per list)."""
+    frames = 0
+
+    def down():
+        nonlocal frames
+        frames += 1
+        down()
+    try:
+        down()
+    except RecursionError:
+        pass
+    lo, hi = 0, 1 << 15
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        try:
+            repr(nested(mid, "list"))
+            lo = mid
+        except RecursionError:
+            hi = mid - 1
+    return frames, lo
+
+
 def recursion_fixed(differ):
     c_side = sides(differ)[0]
     old_limit = sys.getrecursionlimit()
@@ -1427,6 +1451,12 @@ def recursion_fixed(differ):
                 compare(differ, "recursion (small document)", f"{'scanner' if scanner else 'json.loads'}({text!r}) "
                         f"{d} frames deep", lambda s, d=d, text=text, scanner=scanner: loads_at_depth(s, d, text,
                                                                                                        scanner))
+    # what a hook can still nest after containers were closed around it
+    for n in (1, 10, 100, 400):
+        text = "[" + "[" * n + "]" * n + ", NaN]"
+        compare(differ, "recursion (room left to a hook)", f"json.loads({text[:12]!r}...) with parse_constant "
+                "measuring the Python frames and C levels it can still enter",
+                lambda s, text=text: s.json.loads(text, parse_constant=lambda c: recursion_room())[1])
     cases = [
         ("loads array", lambda s, n: s.json.loads("[" * n + "]" * n)),
         ("loads object", lambda s, n: s.json.loads('{"a":' * n + "1" + "}" * n)),
@@ -1437,6 +1467,11 @@ def recursion_fixed(differ):
         ("loads parse_constant at depth", lambda s, n: s.json.loads("[" * n + "NaN" + "]" * n,
                                                                     parse_constant=lambda c: c)),
         ("loads deep error", lambda s, n: s.json.loads("[" * n + "x" + "]" * n)),
+        # containers closed before: the levels they entered are left
+        ("loads siblings", lambda s, n: s.json.loads("[" + ("[" * n + "]" * n + ",") * 2 + "[" * n + "]" * n + "]")),
+        ("loads error after a closed nest", lambda s, n: s.json.loads("[" + "[" * n + "]" * n + ", x]")),
+        ("loads parse_constant after a closed nest", lambda s, n: s.json.loads("[" + "[" * n + "]" * n + ", NaN]",
+                                                                                 parse_constant=lambda c: c)),
         ("scanner array", lambda s, n: s.m.make_scanner(Ctx())("[" * n + "]" * n, 0)),
         ("dumps list", lambda s, n: s.json.dumps(nested(n, "list"))),
         ("dumps dict", lambda s, n: s.json.dumps(nested(n, "dict"))),
