@@ -891,6 +891,47 @@ impl Drop for Hidden<'_> {
     }
 }
 
+/// What a scan has built: its open containers, the finished ones it hides
+/// from the collector, and the value once complete. Dropped unfinished, it
+/// leaves the recursion levels and shows the hidden containers.
+struct Built<'py> {
+    frames: Frames<'py>,
+    hidden: Hidden<'py>,
+    result: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py> Built<'py> {
+    #[inline]
+    fn new(py: Python<'py>, hide: bool) -> Self {
+        Built { frames: Frames::new(py), hidden: Hidden::new(hide), result: None }
+    }
+
+    /// The complete value and the index after it.
+    #[inline]
+    fn value(mut self, py: Python<'py>, end: usize) -> PyResult<(Bound<'py, PyAny>, usize)> {
+        self.hidden.show_all();
+        match self.result.take() {
+            Some(v) => Ok((v, end)),
+            None => Err(SystemError::raise(py, "no JSON value")),
+        }
+    }
+}
+
+/// A walk's events, built as they come.
+struct Walk<'a, 's, 'py> {
+    scan: &'a Scan<'s, 'py>,
+    built: &'a mut Built<'py>,
+}
+
+impl<'py, T: CodeUnit> jc::Sink<T> for Walk<'_, '_, 'py> {
+    type Error = Raised;
+
+    #[inline(always)]
+    fn event(&mut self, event: Event<'_, T>) -> PyResult<()> {
+        self.scan.event(self.built, event)
+    }
+}
+
 impl<'s, 'py> Scan<'s, 'py> {
     fn new(
         py: Python<'py>,
@@ -917,103 +958,111 @@ impl<'s, 'py> Scan<'s, 'py> {
             return Ok(empty);
         }
         let mut scanner = jc::Scanner::new(units, idx, self.scanner.strict.get(), compat);
-        let mut frames = Frames::new(py);
+        // No Python code runs in the scan (until `parse_constant`).
+        let quiet = !self.pairs_hook && !self.object_hook && self.int_default && self.float_default;
+        let mut built = Built::new(py, PY_MINOR_VERSION == 11 && quiet);
+        // Without Python code, the scanner's fast walk first; it leaves
+        // errors and constants to the steps below, which go on from there.
+        if quiet && scanner.walk(&mut Walk { scan: self, built: &mut built })? == jc::Walked::Done {
+            return built.value(py, scanner.end());
+        }
+        while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.input.s))? {
+            self.event(&mut built, event)?;
+        }
+        built.value(py, scanner.end())
+    }
+
+    /// Builds what `event` says.
+    #[inline(always)]
+    fn event<T: CodeUnit>(&self, built: &mut Built<'py>, event: Event<'_, T>) -> PyResult<()> {
+        let py = self.py;
+        let Built { frames, hidden, result } = built;
         // Objects are pairs lists for `object_pairs_hook`, else dicts.
         let pairs = self.pairs_hook;
-        let mut hidden = Hidden::new(
-            PY_MINOR_VERSION == 11 && !pairs && !self.object_hook && self.int_default && self.float_default,
-        );
-        let mut result = None;
-        while let Some(event) = scanner.next_event().map_err(|e| scan_error(py, e, self.input.s))? {
-            let value = match event {
-                Event::StartObject => {
-                    frames.levels.enter(OBJECT_LEVEL)?;
-                    let target = if pairs { PyList::new(py)?.into_any() } else { PyDict::new(py)?.into_any() };
-                    frames.open(target);
-                    continue;
+        let value = match event {
+            Event::StartObject => {
+                frames.levels.enter(OBJECT_LEVEL)?;
+                let target = if pairs { PyList::new(py)?.into_any() } else { PyDict::new(py)?.into_any() };
+                frames.open(target);
+                return Ok(());
+            }
+            Event::StartArray => {
+                frames.levels.enter(ARRAY_LEVEL)?;
+                frames.open(PyList::new(py)?.into_any());
+                return Ok(());
+            }
+            Event::Key(text) => {
+                let key = self.memo.borrow_mut().key(&self.input, text)?;
+                if let Some((_, slot)) = frames.top() {
+                    *slot = Some(key);
                 }
-                Event::StartArray => {
-                    frames.levels.enter(ARRAY_LEVEL)?;
-                    frames.open(PyList::new(py)?.into_any());
-                    continue;
-                }
-                Event::Key(text) => {
-                    let key = self.memo.borrow_mut().key(&self.input, text)?;
-                    if let Some((_, slot)) = frames.top() {
-                        *slot = Some(key);
-                    }
-                    continue;
-                }
-                // The hooks run inside the object's recursion level, as in
-                // C, which is left after them.
-                Event::EndObject => {
-                    let value = match frames.close() {
-                        Some(target) if pairs || self.object_hook => self.object_hooked(target, pairs)?,
-                        Some(target) => {
-                            if let Some(d) = target.as_borrowed().downcast::<PyDict>()
-                                && frames.is_open()
-                            {
-                                hidden.hide(d);
-                            }
-                            target
+                return Ok(());
+            }
+            // The hooks run inside the object's recursion level, as in
+            // C, which is left after them.
+            Event::EndObject => {
+                let value = match frames.close() {
+                    Some(target) if pairs || self.object_hook => self.object_hooked(target, pairs)?,
+                    Some(target) => {
+                        if let Some(d) = target.as_borrowed().downcast::<PyDict>()
+                            && frames.is_open()
+                        {
+                            hidden.hide(d);
                         }
-                        None => return Err(SystemError::raise(py, "unbalanced JSON events")),
-                    };
-                    frames.levels.leave();
-                    value
-                }
-                Event::EndArray => {
-                    let Some(list) = frames.close() else {
-                        return Err(SystemError::raise(py, "unbalanced JSON events"));
-                    };
-                    if let Some(l) = list.as_borrowed().downcast::<PyList>()
-                        && frames.is_open()
-                    {
-                        hidden.hide(l);
+                        target
                     }
-                    frames.levels.leave();
-                    list
+                    None => return Err(SystemError::raise(py, "unbalanced JSON events")),
+                };
+                frames.levels.leave();
+                value
+            }
+            Event::EndArray => {
+                let Some(list) = frames.close() else {
+                    return Err(SystemError::raise(py, "unbalanced JSON events"));
+                };
+                if let Some(l) = list.as_borrowed().downcast::<PyList>()
+                    && frames.is_open()
+                {
+                    hidden.hide(l);
                 }
-                Event::Str(text) => self.input.str_of(text)?.into_any(),
-                Event::Number(n) => self.number(&n)?,
-                Event::Null => ().into_py_object(py)?,
-                Event::True => true.into_py_object(py)?,
-                Event::False => false.into_py_object(py)?,
-                Event::Constant(c) => {
-                    hidden.show_all();
-                    self.constant(c)?
+                frames.levels.leave();
+                list
+            }
+            Event::Str(text) => self.input.str_of(text)?.into_any(),
+            Event::Number(n) => self.number(&n)?,
+            Event::Null => ().into_py_object(py)?,
+            Event::True => true.into_py_object(py)?,
+            Event::False => false.into_py_object(py)?,
+            Event::Constant(c) => {
+                hidden.show_all();
+                self.constant(c)?
+            }
+        };
+        match frames.top() {
+            None => *result = Some(value),
+            // An array.
+            Some((list, None)) => {
+                if let Some(list) = list.as_borrowed().downcast::<PyList>() {
+                    list.append(value.as_borrowed())?;
                 }
-            };
-            match frames.top() {
-                None => result = Some(value),
-                // An array.
-                Some((list, None)) => {
-                    if let Some(list) = list.as_borrowed().downcast::<PyList>() {
-                        list.append(value.as_borrowed())?;
+            }
+            Some((target, key @ Some(_))) => {
+                let Some(key) = key.take() else { return Ok(()) };
+                if pairs {
+                    let pair = PyTuple::build(py, 2, |out| {
+                        out.push(key);
+                        out.push(value);
+                        Ok(())
+                    })?;
+                    if let Some(list) = target.as_borrowed().downcast::<PyList>() {
+                        list.append(pair.as_borrowed().as_any())?;
                     }
-                }
-                Some((target, key @ Some(_))) => {
-                    let Some(key) = key.take() else { continue };
-                    if pairs {
-                        let pair = PyTuple::build(py, 2, |out| {
-                            out.push(key);
-                            out.push(value);
-                            Ok(())
-                        })?;
-                        if let Some(list) = target.as_borrowed().downcast::<PyList>() {
-                            list.append(pair.as_borrowed().as_any())?;
-                        }
-                    } else if let Some(d) = target.as_borrowed().downcast::<PyDict>() {
-                        d.set_item(key.as_borrowed(), value.as_borrowed())?;
-                    }
+                } else if let Some(d) = target.as_borrowed().downcast::<PyDict>() {
+                    d.set_item(key.as_borrowed(), value.as_borrowed())?;
                 }
             }
         }
-        hidden.show_all();
-        match result {
-            Some(v) => Ok((v, scanner.end())),
-            None => Err(SystemError::raise(py, "no JSON value")),
-        }
+        Ok(())
     }
 
     /// `{}` or `[]` at `idx` (without hooks): the new empty dict or list, made
@@ -1064,6 +1113,7 @@ impl<'s, 'py> Scan<'s, 'py> {
 
     /// A number: the default parsers' values, or the custom parser called
     /// on the number's text.
+    #[inline(always)]
     fn number<T: CodeUnit>(&self, n: &jc::Number<'_, T>) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         if n.is_float() {

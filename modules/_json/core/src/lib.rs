@@ -56,7 +56,7 @@ mod string;
 mod text;
 
 pub use float::{FloatRepr, float_repr, push_float_repr};
-pub use scanner::{Constant, Event, Number, Scanner};
+pub use scanner::{Constant, Event, Number, Scanner, Sink, Walked};
 pub use string::scanstring;
 pub use text::StrBuf;
 

@@ -41,7 +41,10 @@
 //! ```
 //!
 //! That calls the hooks and the `parse_*` functions in the order C does, and
-//! raises the first error C would raise. `Py_EnterRecursiveCall` happens when
+//! raises the first error C would raise. Without hooks and custom parsers,
+//! the glue first has [`Scanner::walk`] give it the same events in one loop
+//! (no step per event); the walk stops before an error or a constant, and
+//! `next_event` goes on from there. `Py_EnterRecursiveCall` happens when
 //! the bracket is read, before anything inside the container is scanned, as
 //! in C; the scanner's own stack is on the heap past a small depth.
 
@@ -267,6 +270,8 @@ enum State {
     Colon,
     /// After a value.
     AfterValue,
+    /// A value at `pos` (where `walk` stopped).
+    Value,
     /// The value was read, or an error returned.
     Done,
 }
@@ -466,6 +471,7 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
                 let i = skip_ws(s, i + 1);
                 self.value(i).map(Some)
             }
+            State::Value => self.value(self.pos).map(Some),
             State::Done => Ok(None),
         }
     }
@@ -558,6 +564,150 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
         }
         self.stack.push(frame);
         Ok(())
+    }
+}
+
+/// What [`Scanner::walk`] gives its events to.
+pub trait Sink<T> {
+    type Error;
+    /// One event, as `next_event` returns it.
+    fn event(&mut self, event: Event<'_, T>) -> Result<(), Self::Error>;
+}
+
+/// How [`Scanner::walk`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Walked {
+    /// The value is complete; [`Scanner::end`] is the index after it.
+    Done,
+    /// At something the walk leaves to [`Scanner::next_event`] (an error, a
+    /// constant), which goes on from there.
+    Stopped,
+}
+
+impl<'s, T: CodeUnit> Scanner<'s, T> {
+    /// The events `next_event` would give, to `sink`, in one loop instead
+    /// of a step per event (the state between events stays in registers).
+    /// It stops before an error or a constant, where `next_event` takes
+    /// over with the same events and errors as if it had scanned from the
+    /// start; an error of `sink` stops it too. Call it on a new scanner.
+    #[inline(always)]
+    pub fn walk<S: Sink<T>>(&mut self, sink: &mut S) -> Result<Walked, S::Error> {
+        let s = self.s;
+        let Ok(mut i) = usize::try_from(self.start) else { return Ok(Walked::Stopped) };
+        'value: loop {
+            // The value at `i`.
+            let Some(&c) = s.get(i) else { return Ok(self.stop(State::Value, i)) };
+            match c.code_point() {
+                0x22 => {
+                    if self.string(i + 1).is_err() {
+                        return Ok(self.stop(State::Value, i));
+                    }
+                    i = self.pos;
+                    sink.event(Event::Str(self.span.text(s, &self.buf)))?;
+                }
+                open @ (0x7b | 0x5b) => {
+                    let object = open == 0x7b;
+                    if self.push(if object { Frame::Object } else { Frame::Array }).is_err() {
+                        return Ok(self.stop(State::Value, i));
+                    }
+                    sink.event(if object { Event::StartObject } else { Event::StartArray })?;
+                    let j = skip_ws(s, i + 1);
+                    if s.get(j).is_some_and(|&c| c.code_point() == open + 2) {
+                        self.stack.pop();
+                        i = j + 1;
+                        sink.event(if object { Event::EndObject } else { Event::EndArray })?;
+                    } else if object {
+                        match self.walk_key(j, sink)? {
+                            Some(next) => i = next,
+                            None => return Ok(self.stop(State::ObjectFirst, i + 1)),
+                        }
+                        continue 'value;
+                    } else {
+                        i = j;
+                        continue 'value;
+                    }
+                }
+                0x6e if matches_at!(s, i, b"null") => {
+                    i += 4;
+                    sink.event(Event::Null)?;
+                }
+                0x74 if matches_at!(s, i, b"true") => {
+                    i += 4;
+                    sink.event(Event::True)?;
+                }
+                0x66 if matches_at!(s, i, b"false") => {
+                    i += 5;
+                    sink.event(Event::False)?;
+                }
+                _ => {
+                    // Not a number (`NaN`, `-Infinity`, other text): left.
+                    let Ok((end, is_float)) = match_number(s, i) else { return Ok(self.stop(State::Value, i)) };
+                    sink.event(Event::Number(Number { text: s.get(i..end).unwrap_or_default(), is_float }))?;
+                    i = end;
+                }
+            }
+            // After a value (ending at `i`): the containers it closes, then
+            // a comma and the next key or value. What is not that is left
+            // to `next_event` from `i` (the trailing comma errors included).
+            loop {
+                let Some(&frame) = self.stack.last() else {
+                    self.pos = i;
+                    return Ok(Walked::Done);
+                };
+                let j = skip_ws(s, i);
+                let (close, end) = match frame {
+                    Frame::Object => (u32::from(b'}'), Event::EndObject),
+                    Frame::Array => (u32::from(b']'), Event::EndArray),
+                };
+                match s.get(j).map(|&c| c.code_point()) {
+                    Some(c) if c == close => {
+                        self.stack.pop();
+                        i = j + 1;
+                        sink.event(end)?;
+                    }
+                    Some(0x2c) => {
+                        let k = skip_ws(s, j + 1);
+                        match frame {
+                            Frame::Object => match self.walk_key(k, sink)? {
+                                Some(next) => i = next,
+                                None => return Ok(self.stop(State::AfterValue, i)),
+                            },
+                            Frame::Array if s.get(k).is_some_and(|&c| c.code_point() == close) => {
+                                return Ok(self.stop(State::AfterValue, i));
+                            }
+                            Frame::Array => i = k,
+                        }
+                        continue 'value;
+                    }
+                    _ => return Ok(self.stop(State::AfterValue, i)),
+                }
+            }
+        }
+    }
+
+    /// An object's key at `i` and its colon: the key given to `sink`, and
+    /// the index of the value (`None`, and no event: not a key and colon).
+    #[inline(always)]
+    fn walk_key<S: Sink<T>>(&mut self, i: usize, sink: &mut S) -> Result<Option<usize>, S::Error> {
+        let s = self.s;
+        if s.get(i).is_none_or(|&c| c != T::QUOTE) || self.string(i + 1).is_err() {
+            return Ok(None);
+        }
+        let j = skip_ws(s, self.pos);
+        if s.get(j).is_none_or(|&c| c.code_point() != u32::from(b':')) {
+            return Ok(None);
+        }
+        sink.event(Event::Key(self.span.text(s, &self.buf)))?;
+        Ok(Some(skip_ws(s, j + 1)))
+    }
+
+    /// `walk` stops: `next_event` goes on in `state` at `pos`.
+    #[cold]
+    fn stop(&mut self, state: State, pos: usize) -> Walked {
+        self.state = state;
+        self.pos = pos;
+        self.error = None;
+        Walked::Stopped
     }
 }
 

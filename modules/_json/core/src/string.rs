@@ -14,7 +14,7 @@ pub(crate) enum Span {
 }
 
 impl Span {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn text<'a, T: CodeUnit>(self, s: &'a [T], buf: &'a StrBuf) -> Text<'a> {
         match self {
             Span::Input(start, end) => T::text(&s[start..end]),

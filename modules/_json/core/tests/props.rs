@@ -8,7 +8,7 @@ mod common;
 
 use common::{in_all_widths, ref_scan, ref_scanstring_got, scan_in, scanstring_in};
 use oxpy_json_core::escape::{escape, escape_ascii, escape_ascii_into, escape_into, escaped_ascii_len, escaped_len};
-use oxpy_json_core::{Compat, StrBuf, float_repr, scanstring};
+use oxpy_json_core::{CodeUnit, Compat, Event, ScanError, Scanner, Sink, StrBuf, Walked, float_repr, scanstring};
 use proptest::prelude::*;
 
 const TOKENS: &[&str] = &[
@@ -118,6 +118,28 @@ proptest! {
         prop_assert_eq!(scan_in::<u8>(&s, 0, true, compat), Some(ref_scan(&s, 0, true, compat)));
     }
 
+    /// A walk, and `next_event` from where it stops, give the events, end
+    /// and errors of `next_event` alone.
+    #[test]
+    fn walk_is_next_event(s in soup(), idx in -1isize..3, strict: bool, compat in compat()) {
+        for got in [
+            walk_vs_steps::<u8>(&s, idx, strict, compat),
+            walk_vs_steps::<u16>(&s, idx, strict, compat),
+            walk_vs_steps::<u32>(&s, idx, strict, compat),
+        ].into_iter().flatten() {
+            prop_assert_eq!(got, Ok(()));
+        }
+    }
+
+    #[test]
+    fn walk_is_next_event_on_documents(parts in prop::collection::vec(prop::sample::select(&[
+        "[", "[", "{\"k\":", "{\"a\" : ", "1", "-0.5e+3", "\"s\\u00e9\"", "null", "true", "false", "NaN", ",",
+        ", ", "]", "}", " ", "\n", "\"\\ud83d\\ude00\"", "{}", "[]", ",]", ",}", "12345678901234567890",
+    ][..]), 0..40), strict: bool, compat in compat()) {
+        let s = ascii_of(&parts.concat());
+        prop_assert_eq!(walk_vs_steps::<u8>(&s, 0, strict, compat), Some(Ok(())));
+    }
+
     /// Escaping then scanning gives the string back (but for a lone high
     /// surrogate followed by a lone low one, which the escapes join).
     #[test]
@@ -203,4 +225,50 @@ proptest! {
             prop_assert!(["nan", "inf", "-inf"].contains(&r.as_str()));
         }
     }
+}
+
+/// Collects a walk's events.
+struct Events(Vec<String>);
+
+impl<T: CodeUnit> Sink<T> for Events {
+    type Error = ();
+    fn event(&mut self, event: Event<'_, T>) -> Result<(), ()> {
+        self.0.push(format!("{event:?}"));
+        Ok(())
+    }
+}
+
+/// The events of `next_event` on `scanner` to the end, then the end or
+/// the error.
+fn steps<T: CodeUnit>(scanner: &mut Scanner<'_, T>, events: &mut Vec<String>) -> Result<usize, ScanError> {
+    while let Some(event) = scanner.next_event()? {
+        events.push(format!("{event:?}"));
+    }
+    Ok(scanner.end())
+}
+
+/// `Ok` if a walk (and `next_event` after it, if it stopped) gives the
+/// events and outcome of `next_event` alone on `s` as units of `T`, else
+/// both (`None` if `T` does not hold `s`).
+fn walk_vs_steps<T: CodeUnit + TryFrom<u32>>(
+    s: &[u32],
+    idx: isize,
+    strict: bool,
+    compat: Compat,
+) -> Option<Result<(), String>> {
+    let s: Vec<T> = common::units(s)?;
+    let mut walked = Events(Vec::new());
+    let mut scanner = Scanner::new(&s[..], idx, strict, compat);
+    let how = scanner.walk(&mut walked).ok()?;
+    let got = match how {
+        Walked::Done => Ok(scanner.end()),
+        Walked::Stopped => steps(&mut scanner, &mut walked.0),
+    };
+    let mut want_events = Vec::new();
+    let want = steps(&mut Scanner::new(&s[..], idx, strict, compat), &mut want_events);
+    Some(if got == want && walked.0 == want_events {
+        Ok(())
+    } else {
+        Err(format!("walk ({how:?}) then steps: {got:?} {:?}; steps: {want:?} {want_events:?}", walked.0))
+    })
 }
