@@ -173,7 +173,8 @@ impl Drop for Buffer<'_> {
 /// binascii's `ascii_buffer_converter`: an ASCII-only `str` (its characters
 /// as bytes, no copy) or a C-contiguous buffer.
 pub enum AsciiBuffer<'a, 'py> {
-    /// From an ASCII `str`.
+    /// From an ASCII `str`, or an exact `bytes` (borrowed, as in
+    /// [`BufferArg`]: the caller keeps the argument alive).
     Str(&'a [u8]),
     /// From a buffer.
     Buffer(Buffer<'py>),
@@ -184,6 +185,10 @@ impl<'a, 'py> AsciiBuffer<'a, 'py> {
     #[inline(always)]
     pub fn get(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
+        if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
+            // SAFETY: the object's type is exactly bytes.
+            return Ok(AsciiBuffer::Str(unsafe { obj.cast_unchecked::<PyBytes>() }.as_bytes()));
+        }
         if let Some(s) = obj.downcast::<PyStr>() {
             return match s.as_ascii()? {
                 Some(bytes) => Ok(AsciiBuffer::Str(bytes)),
