@@ -13,6 +13,17 @@ use crate::err::exceptions::{TypeError, ValueError};
 use crate::types::{PyAny, PyBytes, PyStr};
 use crate::{Borrowed, Bound, PyResult, Python, Raised};
 
+/// `obj` if its type is exactly `bytes`, whose data the buffer arguments
+/// read without the buffer protocol.
+#[inline(always)]
+fn exact_bytes<'a, 'py>(obj: Borrowed<'a, 'py, PyAny>) -> Option<Borrowed<'a, 'py, PyBytes>> {
+    if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
+        // SAFETY: the object's type is exactly bytes.
+        return Some(unsafe { obj.cast_unchecked::<PyBytes>() });
+    }
+    None
+}
+
 /// A C-contiguous read-only buffer (Argument Clinic's `Py_buffer`): a
 /// `Py_buffer` obtained with `PyBUF_SIMPLE`, released on drop.
 ///
@@ -54,9 +65,7 @@ impl<'py> Buffer<'py> {
 
     #[inline(always)]
     fn get_simple(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
-        if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
-            // SAFETY: the object's type is exactly bytes.
-            let bytes = unsafe { obj.cast_unchecked::<PyBytes>() };
+        if let Some(bytes) = exact_bytes(obj) {
             return Ok(Buffer { view: MaybeUninit::uninit(), bytes: Some(bytes.to_owned()) });
         }
         let mut view = MaybeUninit::<ffi::Py_buffer>::uninit();
@@ -122,9 +131,8 @@ impl<'a, 'py> BufferArg<'a, 'py> {
     /// As [`Buffer::get`] (same errors).
     #[inline(always)]
     pub fn get(obj: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
-        if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
-            // SAFETY: the object's type is exactly bytes.
-            return Ok(BufferArg::Bytes(unsafe { obj.cast_unchecked::<PyBytes>() }.as_bytes()));
+        if let Some(bytes) = exact_bytes(obj) {
+            return Ok(BufferArg::Bytes(bytes.as_bytes()));
         }
         Buffer::get(obj, ctx).map(BufferArg::View)
     }
@@ -132,9 +140,8 @@ impl<'a, 'py> BufferArg<'a, 'py> {
     /// As [`Buffer::simple`] (no contiguity check beyond the exporter's).
     #[inline(always)]
     pub fn simple(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
-            // SAFETY: the object's type is exactly bytes.
-            return Ok(BufferArg::Bytes(unsafe { obj.cast_unchecked::<PyBytes>() }.as_bytes()));
+        if let Some(bytes) = exact_bytes(obj) {
+            return Ok(BufferArg::Bytes(bytes.as_bytes()));
         }
         Buffer::simple(obj).map(BufferArg::View)
     }
@@ -173,9 +180,9 @@ impl Drop for Buffer<'_> {
 /// binascii's `ascii_buffer_converter`: an ASCII-only `str` (its characters
 /// as bytes, no copy) or a C-contiguous buffer.
 pub enum AsciiBuffer<'a, 'py> {
-    /// From an ASCII `str`, or an exact `bytes` (borrowed, as in
-    /// [`BufferArg`]: the caller keeps the argument alive).
-    Str(&'a [u8]),
+    /// An ASCII `str`'s characters, or an exact `bytes`' data (borrowed, as
+    /// in [`BufferArg`]: the caller keeps the argument alive).
+    Borrowed(&'a [u8]),
     /// From a buffer.
     Buffer(Buffer<'py>),
 }
@@ -185,13 +192,12 @@ impl<'a, 'py> AsciiBuffer<'a, 'py> {
     #[inline(always)]
     pub fn get(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
-        if obj.get_type().as_ptr() == std::ptr::addr_of_mut!(ffi::PyBytes_Type).cast() {
-            // SAFETY: the object's type is exactly bytes.
-            return Ok(AsciiBuffer::Str(unsafe { obj.cast_unchecked::<PyBytes>() }.as_bytes()));
+        if let Some(bytes) = exact_bytes(obj) {
+            return Ok(AsciiBuffer::Borrowed(bytes.as_bytes()));
         }
         if let Some(s) = obj.downcast::<PyStr>() {
             return match s.as_ascii()? {
-                Some(bytes) => Ok(AsciiBuffer::Str(bytes)),
+                Some(bytes) => Ok(AsciiBuffer::Borrowed(bytes)),
                 None => Err(ValueError::raise(py, "string argument should contain only ASCII characters")),
             };
         }
@@ -219,7 +225,7 @@ impl Deref for AsciiBuffer<'_, '_> {
     #[inline]
     fn deref(&self) -> &[u8] {
         match self {
-            AsciiBuffer::Str(s) => s,
+            AsciiBuffer::Borrowed(s) => s,
             AsciiBuffer::Buffer(b) => b,
         }
     }

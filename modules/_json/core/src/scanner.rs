@@ -595,7 +595,8 @@ impl<'s, T: CodeUnit> Scanner<'s, T> {
         let s = self.s;
         let Ok(mut i) = usize::try_from(self.start) else { return Ok(Walked::Stopped) };
         'value: loop {
-            // The value at `i`.
+            // The value at `i`, read here as `value` reads it: through
+            // `value` and its token, loads measured 1-3% slower.
             let Some(&c) = s.get(i) else { return Ok(self.stop(State::Value, i)) };
             match c.code_point() {
                 0x22 => {
