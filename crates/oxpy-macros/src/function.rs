@@ -63,10 +63,13 @@ fn parse_text_signature(sig: &str, span: Span) -> Result<(Receiver, Vec<Param>)>
     Ok((receiver, params))
 }
 
-/// `#[arg(with = path, default = expr)]` on a parameter.
+/// `#[arg(with = path, slot = path, default = expr)]` on a parameter.
 #[derive(Default)]
 struct ArgAttr {
     with: Option<syn::Path>,
+    /// A storage type in the trampoline's frame (`Default`, with `get(&mut
+    /// self, arg, ctx)`) that the parameter borrows from.
+    slot: Option<syn::Path>,
     default: Option<Expr>,
 }
 
@@ -81,10 +84,12 @@ fn take_arg_attr(attrs: &mut Vec<syn::Attribute>) -> Result<ArgAttr> {
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("with") {
                 out.with = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("slot") {
+                out.slot = Some(meta.value()?.parse()?);
             } else if meta.path.is_ident("default") {
                 out.default = Some(meta.value()?.parse()?);
             } else {
-                return Err(meta.error("expected `with = path` or `default = expr`"));
+                return Err(meta.error("expected `with = path`, `slot = path` or `default = expr`"));
             }
             Ok(())
         })?;
@@ -239,9 +244,17 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
         }
         let arg_attr = take_arg_attr(&mut rp.attrs)?;
         let ident = format_ident!("__arg{}", i);
-        let convert = |o: TokenStream| match &arg_attr.with {
-            Some(path) => quote!(#path(#o, &PARAMS.ctx(#i))?),
-            None => quote!(::oxpy::args::FromArg::from_arg(#o, &PARAMS.ctx(#i))?),
+        let slot = format_ident!("__slot{}", i);
+        if let Some(path) = &arg_attr.slot {
+            if arg_attr.with.is_some() {
+                return Err(Error::new(rp.pat.span(), "`slot` and `with` exclude each other"));
+            }
+            conversions.push(quote!(let mut #slot: #path = ::core::default::Default::default();));
+        }
+        let convert = |o: TokenStream| match (&arg_attr.with, &arg_attr.slot) {
+            (Some(path), _) => quote!(#path(#o, &PARAMS.ctx(#i))?),
+            (None, Some(_)) => quote!(#slot.get(#o, &PARAMS.ctx(#i))?),
+            (None, None) => quote!(::oxpy::args::FromArg::from_arg(#o, &PARAMS.ctx(#i))?),
         };
         let conversion = if is_option(&rp.ty) {
             let c = convert(quote!(o));

@@ -8,7 +8,7 @@
 
 use pyo3_ffi as ffi;
 
-use crate::buffer::{AsciiBuffer, Buffer};
+use crate::buffer::Buffer;
 use crate::err::c_truncate;
 use crate::err::exceptions::{OverflowError, SystemError, TypeError};
 use crate::function::CallArgs;
@@ -354,22 +354,6 @@ impl<'a, 'py> FromArg<'a, 'py> for Buffer<'py> {
     #[inline(always)]
     fn from_arg(arg: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
         Buffer::get(arg, ctx)
-    }
-}
-
-/// Clinic `Py_buffer`, borrowing exact `bytes`.
-impl<'a, 'py> FromArg<'a, 'py> for crate::buffer::BufferArg<'a, 'py> {
-    #[inline(always)]
-    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, ctx: &ArgCtx) -> PyResult<Self> {
-        crate::buffer::BufferArg::get(arg, ctx)
-    }
-}
-
-/// binascii's `ascii_buffer_converter`: an ASCII str or a buffer.
-impl<'a, 'py> FromArg<'a, 'py> for AsciiBuffer<'a, 'py> {
-    #[inline(always)]
-    fn from_arg(arg: Borrowed<'a, 'py, PyAny>, _ctx: &ArgCtx) -> PyResult<Self> {
-        AsciiBuffer::get(arg)
     }
 }
 

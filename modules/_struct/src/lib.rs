@@ -9,7 +9,7 @@ mod layout;
 
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use oxpy::buffer::{Buffer, BufferArg, BufferMut, UnboundBuffer};
+use oxpy::buffer::{Buffer, BufferMut, BufferSlot, UnboundBuffer};
 use oxpy::class::{ClassType, Constructor, NewDefault, ObjectMember};
 use oxpy::err::exceptions::{IndexError, OverflowError, SystemError, TypeError};
 use oxpy::function::{CallArgs, Function, IntoPyObject, MethodDef};
@@ -702,9 +702,9 @@ fn struct_unpack<'py>(
     py: Python<'py>,
     this: &Struct,
     module: Borrowed<'_, 'py, PyModule>,
-    buffer: BufferArg<'_, 'py>,
+    #[arg(slot = BufferSlot)] buffer: &[u8],
 ) -> PyResult<Bound<'py, PyTuple>> {
-    s_unpack(py, module, this.compiled(py).get(), &buffer)
+    s_unpack(py, module, this.compiled(py).get(), buffer)
 }
 
 /// Return a tuple containing unpacked values.
@@ -720,10 +720,10 @@ fn struct_unpack_from<'py>(
     py: Python<'py>,
     this: &Struct,
     module: Borrowed<'_, 'py, PyModule>,
-    buffer: BufferArg<'_, 'py>,
+    #[arg(slot = BufferSlot)] buffer: &[u8],
     offset: isize,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    s_unpack_from(py, module, this.compiled(py).get(), &buffer, offset)
+    s_unpack_from(py, module, this.compiled(py).get(), buffer, offset)
 }
 
 /// Return an iterator yielding tuples.
@@ -985,8 +985,9 @@ fn unpack<'py>(
 ) -> PyResult<Bound<'py, PyTuple>> {
     // Clinic converts in order: the format first, then the buffer.
     let f = cached_format(py, module, format)?;
-    let buffer = BufferArg::simple(buffer)?;
-    s_unpack(py, module, f.get(), &buffer)
+    let mut slot = BufferSlot::default();
+    let buffer = slot.simple(buffer)?;
+    s_unpack(py, module, f.get(), buffer)
 }
 
 /// Return a tuple containing values unpacked according to the format string.
@@ -1003,12 +1004,13 @@ fn unpack_from<'py>(
     offset: Option<Borrowed<'_, 'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let f = cached_format(py, module, format)?;
-    let buffer = BufferArg::simple(buffer)?;
+    let mut slot = BufferSlot::default();
+    let buffer = slot.simple(buffer)?;
     let offset = match offset {
         Some(o) => o.index_as_ssize()?,
         None => 0,
     };
-    s_unpack_from(py, module, f.get(), &buffer, offset)
+    s_unpack_from(py, module, f.get(), buffer, offset)
 }
 
 /// Return an iterator yielding tuples unpacked from the given bytes.

@@ -4,7 +4,7 @@
 #![forbid(unsafe_code)]
 
 use oxpy::args::{stdlib_flag, u32_bitwise};
-use oxpy::buffer::{AsciiBuffer, Buffer};
+use oxpy::buffer::{AsciiSlot, BufferSlot};
 use oxpy::err::exceptions::{MemoryError, TypeError, ValueError};
 use oxpy::module::{ModuleState, TraverseStop, Visit};
 use oxpy::types::{PyAny, PyBytes, PyModule, PyStr, PyType};
@@ -64,10 +64,10 @@ fn length(py: Python<'_>, len: Option<usize>) -> PyResult<usize> {
 fn a2b_uu<'a, 'py>(
     py: Python<'py>,
     module: Borrowed<'a, 'py, PyModule>,
-    data: AsciiBuffer<'a, 'py>,
+    #[arg(slot = AsciiSlot)] data: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    PyBytes::new_filled(py, core::uu::decoded_len(&data), |out| {
-        core::uu::decode_into(&data, out).map_err(|e| error(module, e))
+    PyBytes::new_filled(py, core::uu::decoded_len(data), |out| {
+        core::uu::decode_into(data, out).map_err(|e| error(module, e))
     })
 }
 
@@ -76,12 +76,12 @@ fn a2b_uu<'a, 'py>(
 fn b2a_uu<'a, 'py>(
     py: Python<'py>,
     module: Borrowed<'a, 'py, PyModule>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     #[arg(with = stdlib_flag)] backtick: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let len = core::uu::encoded_len(data.len()).map_err(|e| error(module, e))?;
     PyBytes::new_filled(py, len, |out| {
-        core::uu::encode_into(&data, backtick, out);
+        core::uu::encode_into(data, backtick, out);
         Ok(())
     })
 }
@@ -95,11 +95,11 @@ fn b2a_uu<'a, 'py>(
 fn a2b_base64<'a, 'py>(
     py: Python<'py>,
     module: Borrowed<'a, 'py, PyModule>,
-    data: AsciiBuffer<'a, 'py>,
+    #[arg(slot = AsciiSlot)] data: &[u8],
     #[arg(with = stdlib_flag)] strict_mode: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     PyBytes::new_shrunk(py, core::base64::decoded_max_len(data.len()), |out| {
-        core::base64::decode_into(&data, strict_mode, VERSION, out).map_err(|e| error(module, e))
+        core::base64::decode_into(data, strict_mode, VERSION, out).map_err(|e| error(module, e))
     })
 }
 
@@ -108,28 +108,32 @@ fn a2b_base64<'a, 'py>(
 fn b2a_base64<'a, 'py>(
     py: Python<'py>,
     module: Borrowed<'a, 'py, PyModule>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     #[arg(with = stdlib_flag)] newline: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let len = core::base64::encoded_len(data.len(), newline).map_err(|e| error(module, e))?;
     PyBytes::new_filled(py, len, |out| {
-        core::base64::encode_into(&data, newline, out);
+        core::base64::encode_into(data, newline, out);
         Ok(())
     })
 }
 
 /// Compute CRC-CCITT incrementally.
 #[oxpy::function(text_signature = "($module, data, crc, /)")]
-fn crc_hqx(py: Python<'_>, data: Buffer<'_>, #[arg(with = u32_bitwise)] crc: u32) -> PyResult<u32> {
+fn crc_hqx(
+    py: Python<'_>,
+    #[arg(slot = BufferSlot)] data: &[u8],
+    #[arg(with = u32_bitwise)] crc: u32,
+) -> PyResult<u32> {
     let _ = py;
-    Ok(core::crc::crc_hqx(&data, crc))
+    Ok(core::crc::crc_hqx(data, crc))
 }
 
 /// Compute CRC-32 incrementally.
 #[oxpy::function(text_signature = "($module, data, crc=0, /)")]
-fn crc32(py: Python<'_>, data: Buffer<'_>, #[arg(with = u32_bitwise)] crc: u32) -> PyResult<u32> {
+fn crc32(py: Python<'_>, #[arg(slot = BufferSlot)] data: &[u8], #[arg(with = u32_bitwise)] crc: u32) -> PyResult<u32> {
     let _ = py;
-    Ok(core::crc::crc32(&data, crc))
+    Ok(core::crc::crc32(data, crc))
 }
 
 /// `_Py_strhex_impl`'s separator: a str or bytes of length 1. For bytes
@@ -188,11 +192,11 @@ fn hex<'py>(
 #[oxpy::function(text_signature = "($module, /, data, sep=<unrepresentable>, bytes_per_sep=1)")]
 fn b2a_hex<'a, 'py>(
     py: Python<'py>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     sep: Option<Borrowed<'a, 'py, PyAny>>,
     bytes_per_sep: i32,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    hex(py, &data, sep, bytes_per_sep)
+    hex(py, data, sep, bytes_per_sep)
 }
 
 /// Hexadecimal representation of binary data.
@@ -208,11 +212,11 @@ fn b2a_hex<'a, 'py>(
 #[oxpy::function(text_signature = "($module, /, data, sep=<unrepresentable>, bytes_per_sep=1)")]
 fn hexlify<'a, 'py>(
     py: Python<'py>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     sep: Option<Borrowed<'a, 'py, PyAny>>,
     bytes_per_sep: i32,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    hex(py, &data, sep, bytes_per_sep)
+    hex(py, data, sep, bytes_per_sep)
 }
 
 fn unhex<'py>(py: Python<'py>, module: Borrowed<'_, 'py, PyModule>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
@@ -229,9 +233,9 @@ fn unhex<'py>(py: Python<'py>, module: Borrowed<'_, 'py, PyModule>, data: &[u8])
 fn a2b_hex<'a, 'py>(
     py: Python<'py>,
     module: Borrowed<'a, 'py, PyModule>,
-    hexstr: AsciiBuffer<'a, 'py>,
+    #[arg(slot = AsciiSlot)] hexstr: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    unhex(py, module, &hexstr)
+    unhex(py, module, hexstr)
 }
 
 /// Binary data of hexadecimal representation.
@@ -241,19 +245,19 @@ fn a2b_hex<'a, 'py>(
 fn unhexlify<'a, 'py>(
     py: Python<'py>,
     module: Borrowed<'a, 'py, PyModule>,
-    hexstr: AsciiBuffer<'a, 'py>,
+    #[arg(slot = AsciiSlot)] hexstr: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    unhex(py, module, &hexstr)
+    unhex(py, module, hexstr)
 }
 
 /// Decode a string of qp-encoded data.
 #[oxpy::function(text_signature = "($module, /, data, header=False)")]
-fn a2b_qp<'a, 'py>(
+fn a2b_qp<'py>(
     py: Python<'py>,
-    data: AsciiBuffer<'a, 'py>,
+    #[arg(slot = AsciiSlot)] data: &[u8],
     #[arg(with = stdlib_flag)] header: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    PyBytes::new_shrunk(py, core::qp::decoded_max_len(data.len()), |out| Ok(core::qp::decode_into(&data, header, out)))
+    PyBytes::new_shrunk(py, core::qp::decoded_max_len(data.len()), |out| Ok(core::qp::decode_into(data, header, out)))
 }
 
 /// Encode a string using quoted-printable encoding.
@@ -264,12 +268,12 @@ fn a2b_qp<'a, 'py>(
 #[oxpy::function(text_signature = "($module, /, data, quotetabs=False, istext=True, header=False)")]
 fn b2a_qp<'py>(
     py: Python<'py>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     #[arg(with = stdlib_flag)] quotetabs: bool,
     #[arg(with = stdlib_flag)] istext: bool,
     #[arg(with = stdlib_flag)] header: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options = core::qp::Options { quotetabs, istext, header };
-    let max = length(py, core::qp::encoded_max_len(&data, options))?;
-    PyBytes::new_shrunk(py, max, |out| Ok(core::qp::encode_into(&data, options, out)))
+    let max = length(py, core::qp::encoded_max_len(data, options))?;
+    PyBytes::new_shrunk(py, max, |out| Ok(core::qp::encode_into(data, options, out)))
 }

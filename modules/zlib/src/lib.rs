@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 use engine::{DeflateState, Flow, Growth, InflateMode, InflateState, Output, Runner};
 use oxpy::args::{getargs_int, u32_bitwise};
-use oxpy::buffer::Buffer;
+use oxpy::buffer::{Buffer, BufferSlot};
 use oxpy::class::{BoolMember, ClassType, ObjectMember};
 use oxpy::err::exceptions::{EOFError, MemoryError, OverflowError, TypeError, ValueError};
 use oxpy::module::{ModuleState, TraverseStop, Visit};
@@ -188,8 +188,12 @@ fn checksum(py: Python<'_>, data: &[u8], f: fn(u32, &[u8]) -> u32, start: u32) -
 ///
 /// The returned checksum is an integer.
 #[oxpy::function(text_signature = "($module, data, value=1, /)")]
-fn adler32(py: Python<'_>, data: Buffer<'_>, #[arg(with = u32_bitwise)] value: u32) -> PyResult<u32> {
-    Ok(checksum(py, &data, z::adler32, value))
+fn adler32(
+    py: Python<'_>,
+    #[arg(slot = BufferSlot)] data: &[u8],
+    #[arg(with = u32_bitwise)] value: u32,
+) -> PyResult<u32> {
+    Ok(checksum(py, data, z::adler32, value))
 }
 
 /// Compute a CRC-32 checksum of data.
@@ -199,8 +203,12 @@ fn adler32(py: Python<'_>, data: Buffer<'_>, #[arg(with = u32_bitwise)] value: u
 ///
 /// The returned checksum is an integer.
 #[oxpy::function(text_signature = "($module, data, value=0, /)")]
-fn crc32(py: Python<'_>, data: Buffer<'_>, #[arg(with = u32_bitwise)] value: u32) -> PyResult<u32> {
-    Ok(checksum(py, &data, z::crc32, value))
+fn crc32(
+    py: Python<'_>,
+    #[arg(slot = BufferSlot)] data: &[u8],
+    #[arg(with = u32_bitwise)] value: u32,
+) -> PyResult<u32> {
+    Ok(checksum(py, data, z::crc32, value))
 }
 
 /// Returns a bytes object containing compressed data.
@@ -215,7 +223,7 @@ fn crc32(py: Python<'_>, data: Buffer<'_>, #[arg(with = u32_bitwise)] value: u32
 fn compress<'py>(
     py: Python<'py>,
     module: Borrowed<'_, 'py, PyModule>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     #[arg(default = z::Z_DEFAULT_COMPRESSION)] level: i32,
     #[arg(default = MAX_WBITS)] wbits: i32,
 ) -> PyResult<Bound<'py, PyBytes>> {
@@ -235,7 +243,7 @@ fn compress<'py>(
     let mut state = DeflateState::new(stream);
     // Most inputs shrink; start at a quarter and let the buffer grow.
     let mut out = output(py, compressed_estimate(data.len()), usize::MAX)?;
-    engine::deflate_all(&mut state, &data, Z_FINISH, &mut out, &mut Gil(py))
+    engine::deflate_all(&mut state, data, Z_FINISH, &mut out, &mut Gil(py))
         .map_err(|e| zlib_error(module, &e, "while compressing data"))?;
     if let (Some(d), Ok(mut spare)) = (state.stream, spares.try_lock()) {
         *spare = Some((key, d));
@@ -263,7 +271,7 @@ fn new_deflater(level: i32, method: i32, wbits: i32, mem_level: i32, strategy: i
 fn decompress<'py>(
     py: Python<'py>,
     module: Borrowed<'_, 'py, PyModule>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     #[arg(default = MAX_WBITS)] wbits: i32,
     #[arg(default = DEF_BUF_SIZE as isize)] bufsize: isize,
 ) -> PyResult<Bound<'py, PyBytes>> {
@@ -285,7 +293,7 @@ fn decompress<'py>(
     let done =
         engine::inflate_all(
             &mut state,
-            &data,
+            data,
             InflateMode::FinishAtEnd,
             &mut out,
             &mut Gil(py),
@@ -450,12 +458,12 @@ fn compress_compress<'py>(
     py: Python<'py>,
     this: &Compress,
     module: Borrowed<'_, 'py, PyModule>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     let mut gil = Gil(py);
     let mut state = lock(&mut gil.0, &this.state);
     let mut out = output(py, compressed_estimate(data.len()), usize::MAX)?;
-    engine::deflate_all(&mut state, &data, Z_NO_FLUSH, &mut out, &mut gil)
+    engine::deflate_all(&mut state, data, Z_NO_FLUSH, &mut out, &mut gil)
         .map_err(|e| zlib_error(module, &e, "while compressing data"))?;
     drop(state);
     finish(py, out)
@@ -602,7 +610,7 @@ fn decompress_decompress<'py>(
     py: Python<'py>,
     this: &Decompress,
     module: Borrowed<'_, 'py, PyModule>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     max_length: isize,
 ) -> PyResult<Bound<'py, PyBytes>> {
     if max_length < 0 {
@@ -613,12 +621,12 @@ fn decompress_decompress<'py>(
     let mut state = lock(&mut gil.0, &this.state);
     let mut out = output(py, limit.min(32 * 1024), limit)?;
     let zdict = this.zdict.as_ref().map(|d| d.bind(py));
-    let done = engine::inflate_all(&mut state, &data, InflateMode::Sync, &mut out, &mut gil, |st, code| match code {
+    let done = engine::inflate_all(&mut state, data, InflateMode::Sync, &mut out, &mut gil, |st, code| match code {
         Z_OK | Z_BUF_ERROR | Z_STREAM_END => Ok(Flow::Go),
         Z_NEED_DICT if zdict.is_some() => set_inflate_zdict(module, st, zdict.expect("checked")).map(|()| Flow::Go),
         _ => Ok(Flow::Stop),
     })?;
-    save_unconsumed_input(py, this, &data, done.consumed, done.code)?;
+    save_unconsumed_input(py, this, data, done.consumed, done.code)?;
     if done.code == Z_STREAM_END {
         this.eof.set(true);
     } else if done.code != Z_OK && done.code != Z_BUF_ERROR {
@@ -805,7 +813,7 @@ fn zlib_decompressor_decompress<'py>(
     py: Python<'py>,
     this: &ZlibDecompressor,
     module: Borrowed<'_, 'py, PyModule>,
-    data: Buffer<'py>,
+    #[arg(slot = BufferSlot)] data: &[u8],
     #[arg(default = -1)] max_length: isize,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let mut gil = Gil(py);
@@ -815,14 +823,14 @@ fn zlib_decompressor_decompress<'py>(
     }
     let st = &mut *guard;
     if st.pending {
-        st.input.extend_from_slice(&data);
+        st.input.extend_from_slice(data);
     }
     let (limit, initial) = if max_length < 0 || max_length == isize::MAX {
         (usize::MAX, DEF_BUF_SIZE)
     } else {
         (max_length as usize, (max_length as usize).min(16 * 1024 * 1024))
     };
-    let input: &[u8] = if st.pending { &st.input } else { &data };
+    let input: &[u8] = if st.pending { &st.input } else { data };
     let mut out = output_growing(py, initial, limit, Growth::Doubling)?;
     let result =
         engine::inflate_all(&mut st.stream, input, InflateMode::Sync, &mut out, &mut gil, |_, code| match code {
