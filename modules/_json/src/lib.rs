@@ -9,7 +9,7 @@ use std::ffi::CStr;
 
 use oxpy::args::{getargs_int_value, parse_objects, parse_tuple_objects};
 use oxpy::class::{BoolMember, CallObject, ClassType, NewObject, ObjectMember};
-use oxpy::err::exceptions::{MemoryError, StopIteration, SystemError, TypeError, ValueError};
+use oxpy::err::exceptions::{MemoryError, OverflowError, StopIteration, SystemError, TypeError, ValueError};
 use oxpy::function::{IntoPyObject, MethodDef, VarargsFunction};
 use oxpy::module::{ModuleState, TraverseStop, Visit};
 use oxpy::types::{GcContainer, PyAny, PyDict, PyFloat, PyInt, PyList, PyModule, PyStr, PyTuple, PyType, StrData};
@@ -199,10 +199,11 @@ impl VarargsFunction for scanstring {
             None => true,
         };
         let s = str_arg(py, s)?;
+        let input = Input { s, ascii: s.as_ascii()? };
         let mut buf = StrBuf::new();
-        let (text, next) = with_units!(s, |u| jc::scanstring(u, end, strict, &mut buf)
-            .map_err(|e| scan_error(py, e, s))
-            .and_then(|(t, n)| Ok((text_str(py, t)?, n)))?);
+        let (text, next) =
+            with_units!(s, |u| jc::scanstring(u, end, strict, &mut buf)).map_err(|e| scan_error(py, e, s))?;
+        let text = input.str_of(text)?;
         let next = PyInt::from_isize(py, next as isize)?;
         Ok(PyTuple::build(py, 2, |out| {
             out.push(text.into_any());
@@ -215,6 +216,21 @@ impl VarargsFunction for scanstring {
 
 /// The escaped JSON string of `s` (`ascii`: `encode_basestring_ascii`).
 fn escaped_str<'py>(py: Python<'py>, s: Borrowed<'_, 'py, PyStr>, ascii: bool) -> PyResult<Bound<'py, PyStr>> {
+    if let Some(chars) = s.as_ascii()? {
+        // ASCII in, ASCII out: measured, then written into the new str, as
+        // C does (no intermediate buffer).
+        let len = if ascii { jc::escape::escaped_ascii_len(chars) } else { jc::escape::escaped_len(chars) };
+        let len = len.ok_or_else(|| OverflowError::raise(py, "string is too long to escape"))?;
+        if len == chars.len() + 2 {
+            // Nothing to escape.
+            return PyStr::from_ascii_parts(py, &[b"\"", chars, b"\""]);
+        }
+        return PyStr::new_ascii(py, len, |out| {
+            let written =
+                if ascii { jc::escape::escape_ascii_into(chars, out) } else { jc::escape::escape_into(chars, out) };
+            debug_assert_eq!(written, Some(len));
+        });
+    }
     let mut buf = StrBuf::new();
     let pushed = with_units!(s, |u| if ascii { buf.push_escaped_ascii(u) } else { buf.push_escaped(u) });
     pushed.map_err(|_| MemoryError::raise_empty(py))?;

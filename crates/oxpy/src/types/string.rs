@@ -21,7 +21,90 @@ impl PyStr {
     }
 }
 
+/// Copies `src` to `dst` (which has room for it): up to 16 bytes by two
+/// overlapping moves, as a call to `memcpy` costs more than such a copy.
+///
+/// # Safety
+/// `dst` is valid for `src.len()` bytes of writes, not overlapping `src`.
+#[inline(always)]
+unsafe fn copy_short(src: &[u8], dst: *mut u8) {
+    let n = src.len();
+    let s = src.as_ptr();
+    // SAFETY: every read is within `src` and every write within the
+    // `n` bytes at `dst` (the caller's guarantee).
+    unsafe {
+        match n {
+            0..4 => {
+                for i in 0..n {
+                    *dst.add(i) = *s.add(i);
+                }
+            }
+            4..8 => {
+                dst.cast::<u32>().write_unaligned(s.cast::<u32>().read_unaligned());
+                dst.add(n - 4).cast::<u32>().write_unaligned(s.add(n - 4).cast::<u32>().read_unaligned());
+            }
+            8..=16 => {
+                dst.cast::<u64>().write_unaligned(s.cast::<u64>().read_unaligned());
+                dst.add(n - 8).cast::<u64>().write_unaligned(s.add(n - 8).cast::<u64>().read_unaligned());
+            }
+            _ => std::ptr::copy_nonoverlapping(s, dst, n),
+        }
+    }
+}
+
 impl PyStr {
+    /// A new ASCII `str` of `len` characters written in place by `fill`
+    /// into a zeroed buffer, as C fills a `PyUnicode_New(len, 127)`: no
+    /// intermediate buffer. A byte above 127 left in it is a `SystemError`
+    /// (the `str` would be invalid).
+    #[inline]
+    pub fn new_ascii<'py>(py: Python<'py>, len: usize, fill: impl FnOnce(&mut [u8])) -> PyResult<Bound<'py, PyStr>> {
+        let Ok(size) = ffi::Py_ssize_t::try_from(len) else {
+            return Err(crate::err::exceptions::MemoryError::raise_empty(py));
+        };
+        // SAFETY: attached; a new reference or null with an error.
+        let obj: Bound<'py, PyStr> = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_New(size, 127))? };
+        // SAFETY: a new compact ASCII str, not yet shared: its data is
+        // `len` writable bytes (and a NUL), zeroed before being viewed as
+        // initialised.
+        let buf = unsafe {
+            let data = ffi::PyUnicode_DATA(obj.as_ptr()).cast::<u8>();
+            data.write_bytes(0, len);
+            std::slice::from_raw_parts_mut(data, len)
+        };
+        fill(buf);
+        if !buf.is_ascii() {
+            return Err(crate::err::exceptions::SystemError::raise(py, "new_ascii: a character above 127"));
+        }
+        Ok(obj)
+    }
+
+    /// A new ASCII `str` of the concatenated `parts` (no intermediate
+    /// buffer). A byte above 127 in them is a `SystemError`.
+    #[inline]
+    pub fn from_ascii_parts<'py>(py: Python<'py>, parts: &[&[u8]]) -> PyResult<Bound<'py, PyStr>> {
+        if !parts.iter().all(|p| p.is_ascii()) {
+            return Err(crate::err::exceptions::SystemError::raise(py, "from_ascii_parts: a character above 127"));
+        }
+        let len = parts.iter().fold(0usize, |n, p| n.saturating_add(p.len()));
+        let Ok(size) = ffi::Py_ssize_t::try_from(len) else {
+            return Err(crate::err::exceptions::MemoryError::raise_empty(py));
+        };
+        // SAFETY: attached; a new reference or null with an error.
+        let obj: Bound<'py, PyStr> = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_New(size, 127))? };
+        // SAFETY: a new compact ASCII str, not yet shared: its data is `len`
+        // writable bytes (and a NUL), which the ASCII parts, `len` bytes in
+        // all, fill exactly.
+        unsafe {
+            let mut dst = ffi::PyUnicode_DATA(obj.as_ptr()).cast::<u8>();
+            for p in parts {
+                copy_short(p, dst);
+                dst = dst.add(p.len());
+            }
+        }
+        Ok(obj)
+    }
+
     /// Whether `obj` is exactly a str (`PyUnicode_CheckExact`).
     #[inline]
     pub fn is_exact(obj: Borrowed<'_, '_, crate::types::PyAny>) -> bool {
