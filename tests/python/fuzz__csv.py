@@ -27,6 +27,7 @@ corpus); a crash is traced as the steps writer/reader + its method calls.
 
 import io
 import random
+import time
 
 import diff__csv as D
 import fuzz_common as F
@@ -233,6 +234,37 @@ def _registered(m):
         _write_all([["a;b", "c"]], {"dialect": "stress"})(m)
 
 
+class _GilReleasingStr:
+    """A field whose str() lets other threads run (sleep(0)) mid-row."""
+
+    def __init__(self, s):
+        self.s = s
+
+    def __str__(self):
+        time.sleep(0)
+        return self.s
+
+
+class _Echo:
+    """A file whose write() returns the line (writerow's result)."""
+
+    def write(self, line):
+        return line
+
+
+_SHARED_WRITERS = {}
+
+
+def _shared_writer_row(row):
+    """writerow on one writer per module shared by every thread: a row is
+    written whole (the line returned) though its fields release the GIL
+    while other threads write theirs."""
+    def fn(m):
+        w = _SHARED_WRITERS.get(id(m)) or _SHARED_WRITERS.setdefault(id(m), m.writer(_Echo()))
+        return w.writerow(row)
+    return fn
+
+
 def stress_calls(c):
     """Readers and writers over inputs shared by all threads (the same lines
     and rows), every dialect kind; results have no NaN."""
@@ -249,6 +281,9 @@ def stress_calls(c):
         kw = D.random_dialect_kwargs(rng)
         text = D.random_text(rng, kw, 300).replace("nan", "n")
         calls.append((f"reader {kw!r} on random text", _read_all(text, kw, rng.choice(D.SPLITS[:5]))))
+    for i in range(8):
+        row = [f"r{i}", _GilReleasingStr(f"s{i}" * i), "x,y", i, _GilReleasingStr(f'q"{i}')]
+        calls.append((f"shared writer, row {i}", _shared_writer_row(row)))
     calls += [("registered dialect", _registered), ("Dialect", (), {"delimiter": ""}),
               ("get_dialect", ("nosuch",), {}), ("field_size_limit", (), {})]
     return calls

@@ -622,6 +622,10 @@ impl Writer {
 
 /// What a field of a row is, for the quoting rules.
 fn field_kind(field: Borrowed<'_, '_, PyAny>) -> FieldKind {
+    if PyStr::is_exact(field) {
+        // Not a number (str has no __index__, __int__ or __float__).
+        return FieldKind::Str;
+    }
     let is_str = field.downcast::<PyStr>().is_some();
     match (field.is_none(), is_str, field.is_number()) {
         (true, _, _) => FieldKind::None,
