@@ -150,10 +150,10 @@ impl<S: Messages> StreamState<S> {
         self.stream.as_ref().map_or(self.last_msg, S::msg)
     }
 
-    /// `deflateEnd` / `inflateEnd`.
-    pub fn end(&mut self) {
+    /// `deflateEnd` / `inflateEnd`: the stream, if it was live, for reuse.
+    pub fn end(&mut self) -> Option<S> {
         self.last_msg = self.msg();
-        self.stream = None;
+        self.stream.take()
     }
 
     /// The error for return code `code`.

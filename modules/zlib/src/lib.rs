@@ -10,7 +10,7 @@
 
 pub mod engine;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use engine::{DeflateState, Flow, Growth, InflateMode, InflateState, Output, Runner};
 use oxpy::args::{getargs_int, u32_bitwise};
@@ -31,16 +31,51 @@ const DEF_MEM_LEVEL: i32 = 8;
 const DEF_BUF_SIZE: usize = 16 * 1024;
 const DEFLATED: i32 = 8;
 
-/// The module state: `zlib.error`, the object types, and the streams of
-/// the last one-shot `compress` / `decompress`, reset and reused by the next
-/// call with the same parameters (zlib-rs clears ~400 KB when it creates a
-/// deflate stream; resetting one clears a third of that).
+/// The module state: `zlib.error`, the object types, and the spare streams.
 pub struct State {
     error: Unbound<PyType>,
     compress_type: Unbound<ClassType<Compress>>,
     decompress_type: Unbound<ClassType<Decompress>>,
-    spare_deflater: Mutex<Option<((i32, i32), Deflater)>>,
-    spare_inflater: Mutex<Option<(i32, Inflater)>>,
+    spares: Arc<Spares>,
+}
+
+/// A deflate stream's parameters: level, method, wbits, memLevel, strategy.
+type DeflateKey = [i32; 5];
+
+/// The last stream done with (a one-shot `compress` / `decompress`'s, or a
+/// compression or decompression object's, when finished or freed), reset
+/// and reused by the next call or object with the same parameters: zlib-rs
+/// clears ~200 KB when it creates a deflate stream, where resetting one
+/// clears what it used. Shared with the objects, which give theirs back.
+struct Spares {
+    deflater: Mutex<Option<(DeflateKey, Deflater)>>,
+    inflater: Mutex<Option<(i32, Inflater)>>,
+}
+
+impl Spares {
+    /// The spare deflate stream made with `key`, reset.
+    fn deflater(&self, key: DeflateKey) -> Option<Deflater> {
+        let (_, mut d) = self.deflater.try_lock().ok()?.take_if(|(k, _)| *k == key)?;
+        d.reset().ok().map(|()| d)
+    }
+
+    fn keep_deflater(&self, key: DeflateKey, d: Deflater) {
+        if let Ok(mut spare) = self.deflater.try_lock() {
+            *spare = Some((key, d));
+        }
+    }
+
+    /// The spare inflate stream made with `wbits`, reset.
+    fn inflater(&self, wbits: i32) -> Option<Inflater> {
+        let (_, mut i) = self.inflater.try_lock().ok()?.take_if(|(k, _)| *k == wbits)?;
+        i.reset(wbits).ok().map(|()| i)
+    }
+
+    fn keep_inflater(&self, wbits: i32, i: Inflater) {
+        if let Ok(mut spare) = self.inflater.try_lock() {
+            *spare = Some((wbits, i));
+        }
+    }
 }
 
 impl ModuleState for State {
@@ -90,8 +125,7 @@ impl ModuleState for State {
             error: error.unbind(),
             compress_type: compress_type.unbind(),
             decompress_type: decompress_type.unbind(),
-            spare_deflater: Mutex::new(None),
-            spare_inflater: Mutex::new(None),
+            spares: Arc::new(Spares { deflater: Mutex::new(None), inflater: Mutex::new(None) }),
         })
     }
 
@@ -227,10 +261,9 @@ fn compress<'py>(
     #[arg(default = z::Z_DEFAULT_COMPRESSION)] level: i32,
     #[arg(default = MAX_WBITS)] wbits: i32,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let spares = &module_state(module)?.spare_deflater;
-    let key = (level, wbits);
-    let spare = spares.try_lock().ok().and_then(|mut s| s.take_if(|(k, _)| *k == key));
-    let stream = match spare.and_then(|(_, mut d)| d.reset().ok().map(|()| d)) {
+    let spares = &module_state(module)?.spares;
+    let key = [level, DEFLATED, wbits, DEF_MEM_LEVEL, z::Z_DEFAULT_STRATEGY];
+    let stream = match spares.deflater(key) {
         Some(d) => d,
         None => {
             new_deflater(level, DEFLATED, wbits, DEF_MEM_LEVEL, z::Z_DEFAULT_STRATEGY).map_err(|e| match e.code {
@@ -245,8 +278,8 @@ fn compress<'py>(
     let mut out = output(py, compressed_estimate(data.len()), usize::MAX)?;
     engine::deflate_all(&mut state, data, Z_FINISH, &mut out, &mut Gil(py))
         .map_err(|e| zlib_error(module, &e, "while compressing data"))?;
-    if let (Some(d), Ok(mut spare)) = (state.stream, spares.try_lock()) {
-        *spare = Some((key, d));
+    if let Some(d) = state.stream {
+        spares.keep_deflater(key, d);
     }
     finish(py, out)
 }
@@ -280,9 +313,8 @@ fn decompress<'py>(
     }
     // C allocates the output first: a huge `bufsize` fails before `wbits`.
     let mut out = output(py, bufsize.max(1) as usize, usize::MAX)?;
-    let spares = &module_state(module)?.spare_inflater;
-    let spare = spares.try_lock().ok().and_then(|mut s| s.take_if(|(k, _)| *k == wbits));
-    let stream = match spare.and_then(|(_, mut i)| i.reset(wbits).ok().map(|()| i)) {
+    let spares = &module_state(module)?.spares;
+    let stream = match spares.inflater(wbits) {
         Some(i) => i,
         None => Inflater::new(wbits).map_err(|e| match e.code {
             Z_MEM_ERROR => MemoryError::raise(py, "Out of memory while decompressing data"),
@@ -306,8 +338,8 @@ fn decompress<'py>(
     if done.code != Z_STREAM_END {
         return Err(zlib_error(module, &state.error(done.code), "while decompressing data"));
     }
-    if let (Some(i), Ok(mut spare)) = (state.stream, spares.try_lock()) {
-        *spare = Some((wbits, i));
+    if let Some(i) = state.stream {
+        spares.keep_inflater(wbits, i);
     }
     finish(py, out)
 }
@@ -352,18 +384,22 @@ fn compressobj<'py>(
     if zdict.as_ref().is_some_and(|d| d.len() > u32::MAX as usize) {
         return Err(OverflowError::raise(py, "zdict length does not fit in an unsigned int"));
     }
-    let mut stream = new_deflater(level, method, wbits, memLevel, strategy).map_err(|e| match e.code {
-        Z_MEM_ERROR => MemoryError::raise(py, "Can't allocate memory for compression object"),
-        Z_STREAM_ERROR => ValueError::raise(py, "Invalid initialization option"),
-        _ => zlib_error(module, &e, "while creating compression object"),
-    })?;
+    let key = [level, method, wbits, memLevel, strategy];
+    let mut stream = match module_state(module)?.spares.deflater(key) {
+        Some(d) => d,
+        None => new_deflater(level, method, wbits, memLevel, strategy).map_err(|e| match e.code {
+            Z_MEM_ERROR => MemoryError::raise(py, "Can't allocate memory for compression object"),
+            Z_STREAM_ERROR => ValueError::raise(py, "Invalid initialization option"),
+            _ => zlib_error(module, &e, "while creating compression object"),
+        })?,
+    };
     if let Some(dict) = &zdict {
         stream.set_dictionary(dict).map_err(|e| match e.code {
             Z_STREAM_ERROR => ValueError::raise(py, "Invalid dictionary"),
             _ => ValueError::raise(py, "deflateSetDictionary()"),
         })?;
     }
-    new_compress(module, DeflateState::new(stream))
+    new_compress(module, DeflateState::new(stream), key)
 }
 
 /// Return a decompressor object.
@@ -383,7 +419,12 @@ fn decompressobj<'a, 'py>(
     if zdict.is_some_and(|d| !d.supports_buffer()) {
         return Err(TypeError::raise(py, "zdict argument must support the buffer protocol"));
     }
-    let mut state = InflateState::new(new_inflater(py, module, wbits)?);
+    let spares = &module_state(module)?.spares;
+    let stream = match spares.inflater(wbits) {
+        Some(i) => i,
+        None => new_inflater(py, module, wbits)?,
+    };
+    let mut state = InflateState::new(stream);
     if let Some(dict) = zdict
         && wbits < 0
     {
@@ -396,6 +437,8 @@ fn decompressobj<'a, 'py>(
         unconsumed_tail: ObjectMember::new(empty),
         eof: BoolMember::new(false),
         zdict: zdict.map(|d| d.to_owned().unbind()),
+        spares: spares.clone(),
+        wbits,
     };
     module_state(module)?.decompress_type.bind(py).instantiate(decompress)
 }
@@ -426,14 +469,32 @@ fn set_inflate_zdict(
     result.map_err(|e| zlib_error(module, &e, "while setting zdict"))
 }
 
-fn new_compress<'py>(module: Borrowed<'_, 'py, PyModule>, state: DeflateState) -> PyResult<Bound<'py, Compress>> {
-    module_state(module)?.compress_type.bind(module.py()).instantiate(Compress { state: Mutex::new(state) })
+fn new_compress<'py>(
+    module: Borrowed<'_, 'py, PyModule>,
+    state: DeflateState,
+    key: DeflateKey,
+) -> PyResult<Bound<'py, Compress>> {
+    let module_state = module_state(module)?;
+    let spares = module_state.spares.clone();
+    module_state.compress_type.bind(module.py()).instantiate(Compress { state: Mutex::new(state), spares, key })
 }
 
 /// A compression object (`zlib.Compress`): one deflate stream, used by one
 /// thread at a time.
 pub struct Compress {
     state: Mutex<DeflateState>,
+    /// Where the stream goes when finished or freed, and its parameters.
+    spares: Arc<Spares>,
+    key: DeflateKey,
+}
+
+impl Drop for Compress {
+    fn drop(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some(d) = state.end() {
+            self.spares.keep_deflater(self.key, d);
+        }
+    }
 }
 
 oxpy::class! {
@@ -491,8 +552,11 @@ fn compress_flush<'py>(
     let mut out = output(py, 64, usize::MAX)?;
     let code = engine::deflate_all(&mut state, &[], mode, &mut out, &mut gil)
         .map_err(|e| zlib_error(module, &e, "while flushing"))?;
-    if code == Z_STREAM_END && mode == Z_FINISH {
-        state.end();
+    if code == Z_STREAM_END
+        && mode == Z_FINISH
+        && let Some(d) = state.end()
+    {
+        this.spares.keep_deflater(this.key, d);
     } else if code != Z_OK && code != Z_BUF_ERROR {
         return Err(zlib_error(module, &state.error(code), "while flushing"));
     }
@@ -517,7 +581,7 @@ fn copy_compress<'py>(
         _ => zlib_error(module, &e, "while copying compression object"),
     })?;
     drop(state);
-    new_compress(module, DeflateState::new(copy))
+    new_compress(module, DeflateState::new(copy), this.key)
 }
 
 /// Return a copy of the compression object.
@@ -557,6 +621,18 @@ pub struct Decompress {
     eof: BoolMember,
     /// The `zdict` object, read again each time a dictionary is needed.
     zdict: Option<Unbound<PyAny>>,
+    /// Where the stream goes when finished or freed, and its `wbits`.
+    spares: Arc<Spares>,
+    wbits: i32,
+}
+
+impl Drop for Decompress {
+    fn drop(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some(i) = state.end() {
+            self.spares.keep_inflater(self.wbits, i);
+        }
+    }
 }
 
 oxpy::class! {
@@ -668,7 +744,9 @@ fn decompress_flush<'py>(
     save_unconsumed_input(py, this, input, done.consumed, done.code)?;
     if done.code == Z_STREAM_END {
         this.eof.set(true);
-        state.end();
+        if let Some(i) = state.end() {
+            this.spares.keep_inflater(this.wbits, i);
+        }
     }
     drop(state);
     finish(py, out)
@@ -696,6 +774,8 @@ fn copy_decompress<'py>(
         unconsumed_tail: ObjectMember::new(this.unconsumed_tail.get(py)),
         eof: BoolMember::new(this.eof.get()),
         zdict: this.zdict.as_ref().map(|d| d.bind(py).to_owned().unbind()),
+        spares: this.spares.clone(),
+        wbits: this.wbits,
     };
     drop(state);
     module_state(module)?.decompress_type.bind(py).instantiate(decompress)
