@@ -1072,8 +1072,9 @@ impl<T> ObjectMember<T> {
     /// its release runs sees the new value.
     pub fn set(&self, value: Bound<'_, T>) {
         // SAFETY: attached (the Bound proves it): no other access is running.
+        let py = value.py();
         let old = unsafe { std::mem::replace(&mut *self.0.get(), value.unbind()) };
-        drop(old);
+        drop(old.into_bound(py));
     }
 }
 

@@ -215,6 +215,16 @@ impl<T> Unbound<T> {
     pub fn as_ptr(&self) -> *mut ffi::PyObject {
         self.ptr.as_ptr()
     }
+
+    /// Attaches the owned reference to `'py` (no refcount change): dropping
+    /// the result decrefs without asking CPython whether the thread is
+    /// attached, as dropping an `Unbound` must.
+    #[inline]
+    pub fn into_bound<'py>(self, _py: Python<'py>) -> Bound<'py, T> {
+        let ptr = self.ptr;
+        std::mem::forget(self);
+        Bound { ptr, _marker: PhantomData }
+    }
 }
 
 thread_local! {

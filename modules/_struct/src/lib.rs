@@ -7,6 +7,7 @@
 
 mod layout;
 
+use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use oxpy::buffer::{Buffer, BufferMut, BufferSlot, UnboundBuffer};
@@ -149,7 +150,7 @@ pub struct Codes(Format);
 oxpy::class! {
     type: Codes,
     name: "_struct._compiled_format",
-    flags: GC | DISALLOW_INSTANTIATION | IMMUTABLETYPE,
+    flags: DISALLOW_INSTANTIATION | IMMUTABLETYPE,
     constructor: [],
     methods: [],
     members: [],
@@ -833,15 +834,29 @@ impl oxpy::class::Method for iter_next {
         }
         let f = format.get();
         // A copy of the item: unpacking creates objects (which may run
-        // Python code through the GC) while the buffer stays exported.
-        let item = match usize::try_from(f.size) {
-            Ok(size) => {
-                it.buffer.with_bytes(py, |b| b.get(index as usize..index as usize + size).unwrap_or(&[]).to_vec())
-            }
-            Err(_) => Vec::new(),
+        // Python code through the GC) while the buffer stays exported. On
+        // the stack when small (most formats): an allocation per item made
+        // iteration 15-20% slower than C.
+        // Mostly a fixed-size copy of the 64 bytes at the item (inlined,
+        // where a copy of the item's own length calls memcpy).
+        const SMALL: usize = 64;
+        let mut small = [MaybeUninit::<u8>::uninit(); SMALL];
+        let mut large = Vec::new();
+        let item: &[u8] = match usize::try_from(f.size) {
+            Ok(size) => it.buffer.with_bytes(py, |b| {
+                let at = index as usize;
+                match b.get(at..at + SMALL) {
+                    Some(src) if size <= SMALL => &small.write_copy_of_slice(src)[..size],
+                    _ => {
+                        large.extend_from_slice(b.get(at..at + size).unwrap_or(&[]));
+                        &large
+                    }
+                }
+            }),
+            Err(_) => &[],
         };
         it.index.store(index + f.size, Ordering::Relaxed);
-        Ok(unpack_values(py, f, &item)?.into_any())
+        Ok(unpack_values(py, f, item)?.into_any())
     }
 }
 
