@@ -347,6 +347,31 @@ impl UnboundBuffer {
         Ok(UnboundBuffer { view: std::cell::UnsafeCell::new(view) })
     }
 
+    /// A buffer without an export (as a released one), for
+    /// [`UnboundBuffer::export`] to fill where it lies.
+    pub fn empty() -> Self {
+        UnboundBuffer { view: std::cell::UnsafeCell::new(ffi::Py_buffer::new()) }
+    }
+
+    /// `PyObject_GetBuffer(obj, PyBUF_SIMPLE)` into this buffer where it
+    /// lies (e.g. in a payload already in its object), releasing an earlier
+    /// export first: no move of the filled view (moves read the exporter's
+    /// fresh stores with wider loads, which stall).
+    pub fn export(&self, py: Python<'_>, obj: Borrowed<'_, '_, PyAny>) -> PyResult<()> {
+        self.release(py);
+        // SAFETY: attached (see Sync); no borrow of the view is live (the
+        // closure of `with_bytes` has no token to call this with). After a
+        // failure the view holds no export (`obj` null, as the protocol
+        // has exporters leave it).
+        unsafe {
+            if ffi::PyObject_GetBuffer(obj.as_ptr(), self.view.get(), ffi::PyBUF_SIMPLE) != 0 {
+                (*self.view.get()).obj = std::ptr::null_mut();
+                return Err(Raised::already_set());
+            }
+        }
+        Ok(())
+    }
+
     /// The length in bytes (0 once released).
     pub fn len(&self, py: Python<'_>) -> usize {
         self.with_bytes(py, |b| b.len())

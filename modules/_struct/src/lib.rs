@@ -603,20 +603,24 @@ fn s_iter_unpack<'py>(
     format: Compiled<'py>,
     buffer: Borrowed<'_, 'py, PyAny>,
 ) -> PyResult<Bound<'py, UnpackIter>> {
-    let f = format.get();
-    if f.size == 0 {
+    let size = format.get().size;
+    if size == 0 {
         return Err(struct_error(module, "cannot iteratively unpack with a struct of length 0"));
     }
-    let buf = UnboundBuffer::get(buffer)?;
+    // As C: the iterator first, then the export into it (in place).
+    let iter =
+        UnpackIter { format: ObjectMember::new(format.0), buffer: UnboundBuffer::empty(), index: AtomicIsize::new(0) };
+    let iter = module.state::<State>()?.iter_type.bind(py).instantiate(iter)?;
+    let buf = &iter.as_borrowed().get().buffer;
+    buf.export(py, buffer)?;
     let len = buf.len(py) as isize;
-    if f.size > 0 && len % f.size != 0 {
+    if size > 0 && len % size != 0 {
         return Err(struct_error(
             module,
-            &format!("iterative unpacking requires a buffer of a multiple of {} bytes", f.size),
+            &format!("iterative unpacking requires a buffer of a multiple of {size} bytes"),
         ));
     }
-    let iter = UnpackIter { format: ObjectMember::new(format.0), buffer: buf, index: AtomicIsize::new(0) };
-    module.state::<State>()?.iter_type.bind(py).instantiate(iter)
+    Ok(iter)
 }
 
 /// The methods with C's variadic signatures (no text signature), written
@@ -845,12 +849,15 @@ impl oxpy::class::Method for iter_next {
         let item: &[u8] = match usize::try_from(f.size) {
             Ok(size) => it.buffer.with_bytes(py, |b| {
                 let at = index as usize;
+                let item = b.get(at..at + size).unwrap_or(&[]);
+                if size > SMALL {
+                    large.extend_from_slice(item);
+                    return &large[..];
+                }
                 match b.get(at..at + SMALL) {
-                    Some(src) if size <= SMALL => &small.write_copy_of_slice(src)[..size],
-                    _ => {
-                        large.extend_from_slice(b.get(at..at + size).unwrap_or(&[]));
-                        &large
-                    }
+                    Some(window) => &small.write_copy_of_slice(window)[..size],
+                    // Near the end of the buffer.
+                    None => small.get_mut(..item.len()).map_or(&[][..], |dst| dst.write_copy_of_slice(item)),
                 }
             }),
             Err(_) => &[],
