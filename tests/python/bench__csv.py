@@ -118,17 +118,33 @@ def write_all(module, args):
     return write_all, args
 
 
+def write_each(module, args):
+    """`call`: csv.writer into a StringIO, one writerow call per row."""
+    writer = csv_for(module).writer
+
+    def write_each(rows):
+        out = io.StringIO()
+        w = writer(out)
+        for row in rows:
+            w.writerow(row)
+        return out.getvalue()
+
+    return write_each, args
+
+
 CASES = [
     Case("reader", CSV_SIZES, lambda c, size: (sample_rows(c, size)[1],), csv_size, call=read_all),
     Case("writer", CSV_SIZES, lambda c, size: (sample_rows(c, size)[0],), csv_size, label="writer.writerows",
          call=write_all),
+    Case("writer", CSV_SIZES, lambda c, size: (sample_rows(c, size)[0],), csv_size, label="writer.writerow",
+         call=write_each),
 ]
 
 CASES_NOTE = (
     "Through the stdlib csv module (csv.py run once over each _csv). Size is that of the CSV text in "
     "characters, about (whole rows of ints, floats, codes, words and comments, some quoted, some over two "
     "lines): reader parses all of it from an io.StringIO into a list of rows; writer.writerows writes the "
-    "same rows into an io.StringIO."
+    "same rows into an io.StringIO, and writer.writerow too, one call per row."
 )
 
 # pyperformance benchmarks whose hot path goes through _csv: none imports

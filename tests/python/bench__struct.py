@@ -15,7 +15,7 @@ pack, unpack, pack_into (into a bytearray, at offset 4) and unpack_from
 import sys
 
 import bench
-from bench import Case
+from bench import Case, raw_args
 
 # Number of fields: (format, values).
 FORMATS = {
@@ -69,10 +69,29 @@ CASES += [Case(name, list(FORMATS), args, struct_format, unit="items", label=f"S
                mutates=mutates)
           for name, args, mutates in CALLS]
 
+# iter_unpack: `size` items of `<ih` (6 bytes each), all unpacked by list().
+ITER_FORMAT = "<ih"
+
+
+def iter_items(size, rng):
+    """The raw data of iter_unpack: `size` items' bytes."""
+    return bytes(rng.getrandbits(8) for _ in range(6 * size))
+
+
+def iter_unpack_call(module, args):
+    """`call`: list(Struct(ITER_FORMAT).iter_unpack(buffer)), the Struct made beforehand."""
+    s = module.Struct(ITER_FORMAT)
+    return (lambda buffer: list(s.iter_unpack(buffer))), args
+
+
+CASES.append(Case("iter_unpack", [1, 1000], raw_args, iter_items, unit="items", label="Struct.iter_unpack",
+                  call=iter_unpack_call))
+
 CASES_NOTE = (
     "Size is the number of fields of the format: 1 is `<i`, 10 is `<iIhHqQfdBb`. The module-level functions "
     "take the format string (cached Struct objects); the Struct.* rows call the methods of a Struct made "
-    "beforehand. pack_into writes into a bytearray at offset 4; unpack_from reads at offset 4."
+    "beforehand. pack_into writes into a bytearray at offset 4; unpack_from reads at offset 4. "
+    "Struct.iter_unpack: list() of the iterator over `size` items of `<ih`."
 )
 
 # pyperformance benchmarks whose hot path goes through _struct: none

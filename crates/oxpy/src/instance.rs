@@ -241,14 +241,17 @@ thread_local! {
 /// The thread is attached and stays so during `f` (`f` cannot detach: it
 /// has no token to do it with, as drop code has none).
 pub(crate) unsafe fn while_known_attached<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            KNOWN_ATTACHED.with(|k| k.set(self.0));
+    // One thread-local lookup (a call in a shared library), not two.
+    KNOWN_ATTACHED.with(|known| {
+        struct Restore<'k>(&'k std::cell::Cell<bool>, bool);
+        impl Drop for Restore<'_> {
+            fn drop(&mut self) {
+                self.0.set(self.1);
+            }
         }
-    }
-    let _restore = Restore(KNOWN_ATTACHED.with(|k| k.replace(true)));
-    f()
+        let _restore = Restore(known, known.replace(true));
+        f()
+    })
 }
 
 impl<T> Drop for Unbound<T> {
