@@ -337,16 +337,6 @@ unsafe impl Send for UnboundBuffer {}
 unsafe impl Sync for UnboundBuffer {}
 
 impl UnboundBuffer {
-    /// `PyObject_GetBuffer(obj, PyBUF_SIMPLE)` (the exporter's own errors).
-    pub fn get(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
-        let mut view = ffi::Py_buffer::new();
-        // SAFETY: attached; `view` is a valid Py_buffer to fill.
-        if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), &mut view, ffi::PyBUF_SIMPLE) } != 0 {
-            return Err(Raised::already_set());
-        }
-        Ok(UnboundBuffer { view: std::cell::UnsafeCell::new(view) })
-    }
-
     /// A buffer without an export (as a released one), for
     /// [`UnboundBuffer::export`] to fill where it lies.
     pub fn empty() -> Self {
@@ -359,15 +349,15 @@ impl UnboundBuffer {
     /// fresh stores with wider loads, which stall).
     pub fn export(&self, py: Python<'_>, obj: Borrowed<'_, '_, PyAny>) -> PyResult<()> {
         self.release(py);
-        // SAFETY: attached (see Sync); no borrow of the view is live (the
-        // closure of `with_bytes` has no token to call this with). After a
-        // failure the view holds no export (`obj` null, as the protocol
-        // has exporters leave it).
-        unsafe {
-            if ffi::PyObject_GetBuffer(obj.as_ptr(), self.view.get(), ffi::PyBUF_SIMPLE) != 0 {
-                (*self.view.get()).obj = std::ptr::null_mut();
-                return Err(Raised::already_set());
-            }
+        // No borrow of the view is live: `with_bytes`'s closure has no token
+        // to call this with.
+        // SAFETY: attached (see Sync); the view is ours to fill.
+        let failed = unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), self.view.get(), ffi::PyBUF_SIMPLE) } != 0;
+        if failed {
+            // SAFETY: as above; no export to release (the protocol has
+            // exporters leave `obj` null on failure; make sure of it).
+            unsafe { (*self.view.get()).obj = std::ptr::null_mut() };
+            return Err(Raised::already_set());
         }
         Ok(())
     }
