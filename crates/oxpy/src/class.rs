@@ -109,8 +109,9 @@ impl<T> ClassObject<T> {
 }
 
 /// The type object of class `T` (a marker for handles: `Unbound<ClassType<T>>`
-/// in module state). Only [`PyType::from_class`] creates one, so its
-/// instances are known to have `T`'s layout.
+/// in module state). Only [`PyType::from_class`] and
+/// [`PyType::from_class_without_module`] create one, so its instances are
+/// known to have `T`'s layout.
 pub struct ClassType<T>(std::convert::Infallible, PhantomData<T>);
 
 impl PyType {
@@ -125,6 +126,21 @@ impl PyType {
             Bound::from_owned_ptr_or_err(module.py(), ty)
         }
     }
+
+    /// Creates class `T` with no module (`PyType_FromSpec`), for internal
+    /// objects that hold no Python objects: the type references no module,
+    /// so an instance (which references its type) closes no cycle through
+    /// module state and need not be GC-tracked. Its methods cannot find a
+    /// module.
+    pub fn from_class_without_module<'py, T: PyClass>(py: Python<'py>) -> PyResult<Bound<'py, ClassType<T>>> {
+        // SAFETY: attached (the token); the spec is static and valid, as in
+        // `from_class`; the result is a new reference or null with an
+        // exception set.
+        unsafe {
+            let ty = ffi::PyType_FromSpec(T::SPEC.0.get());
+            Bound::from_owned_ptr_or_err(py, ty)
+        }
+    }
 }
 
 impl<'a, 'py, T: PyClass> Borrowed<'a, 'py, ClassType<T>> {
@@ -136,7 +152,7 @@ impl<'a, 'py, T: PyClass> Borrowed<'a, 'py, ClassType<T>> {
     }
 
     /// A new instance holding `value`.
-    #[inline]
+    #[inline(always)]
     pub fn instantiate(self, value: T) -> PyResult<Bound<'py, T>> {
         // SAFETY: the type was created from T's spec (ClassType's invariant),
         // so its instances have ClassObject<T>'s layout.
@@ -146,9 +162,14 @@ impl<'a, 'py, T: PyClass> Borrowed<'a, 'py, ClassType<T>> {
 
 /// Allocates an instance of `ty` and moves `value` into it.
 ///
+/// Inlined: passed to a call, `value` would first be copied to the
+/// argument's place right after the caller wrote it field by field, and
+/// that copy's wide loads stall on the fresh narrow stores.
+///
 /// # Safety
 /// Attached; `ty` is a live type whose instances have `ClassObject<T>`'s
 /// layout.
+#[inline(always)]
 unsafe fn instantiate<'py, T: PyClass>(
     py: Python<'py>,
     ty: *mut ffi::PyTypeObject,
@@ -259,7 +280,7 @@ unsafe extern "C" fn dealloc<T: PyClass>(obj: *mut ffi::PyObject) {
             Some(free) => free(obj.cast()),
             None => ffi::PyObject_Free(obj.cast()),
         }
-        ffi::Py_DECREF(ty.cast());
+        crate::instance::decref(ty.cast());
     }
 }
 
@@ -747,7 +768,7 @@ unsafe extern "C" fn init_trampoline<M: Method>(
         return -1;
     }
     // SAFETY: a new reference returned by the method.
-    unsafe { ffi::Py_DECREF(result) };
+    unsafe { crate::instance::decref(result) };
     0
 }
 

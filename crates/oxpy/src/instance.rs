@@ -133,8 +133,41 @@ impl<T> Drop for Bound<'_, T> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: attached ('py) and we own one strong reference.
-        unsafe { ffi::Py_DECREF(self.ptr.as_ptr()) }
+        unsafe { decref(self.ptr.as_ptr()) }
     }
+}
+
+/// `Py_DECREF`. On 3.12 and 3.13, `Py_INCREF` writes only the low 32 bits
+/// of the refcount (where the immortal mark is), and `Py_DECREF` reads all
+/// 64: a decref soon after an incref of the same object (a reference taken
+/// for a call and dropped at its end) waits for the narrow store to reach
+/// the cache, as a wide load cannot take its value from the store buffer.
+/// Here the check and, while the count stays above zero, the decrement use
+/// the low half, with the results `Py_DECREF` gives.
+///
+/// # Safety
+/// As `Py_DECREF`: attached, and `op` is a live object we own a reference
+/// to.
+#[inline(always)]
+pub(crate) unsafe fn decref(op: *mut ffi::PyObject) {
+    #[cfg(all(Py_3_12, not(Py_3_14), target_pointer_width = "64", target_endian = "little"))]
+    // SAFETY: as the caller promised; on these versions and targets the
+    // refcount is a 64-bit field whose first 32 bits (`ob_refcnt_split[0]`)
+    // are its low half, the half `Py_INCREF` updates. A low half that reads
+    // negative as i32 is `_Py_IsImmortal`; above 1, subtracting one from it
+    // is subtracting one from the whole count, which stays above zero.
+    unsafe {
+        let low = (*op).ob_refcnt.ob_refcnt_split[0];
+        if (low as i32) < 0 {
+            return;
+        }
+        if low > 1 {
+            (*op).ob_refcnt.ob_refcnt_split[0] = low - 1;
+            return;
+        }
+    }
+    // SAFETY: as the caller promised.
+    unsafe { ffi::Py_DECREF(op) }
 }
 
 impl<'a, 'py, T> Borrowed<'a, 'py, T> {
@@ -261,7 +294,7 @@ impl<T> Drop for Unbound<T> {
         // from any thread) says so; we own one strong reference.
         unsafe {
             if KNOWN_ATTACHED.with(|k| k.get()) || ffi::PyGILState_Check() != 0 {
-                ffi::Py_DECREF(self.ptr.as_ptr());
+                decref(self.ptr.as_ptr());
             }
         }
     }

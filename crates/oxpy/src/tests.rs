@@ -282,3 +282,37 @@ fn gc_containers_untrack_and_track_once() {
         assert!(dict.is_gc_tracked());
     });
 }
+
+#[test]
+fn decref_counts_as_py_decref() {
+    with_py(|_py| {
+        // SAFETY: attached; every reference taken here is released, the
+        // set last (its weak reference then sees it freed).
+        unsafe {
+            let set = ffi::PySet_New(std::ptr::null_mut());
+            assert_eq!(ffi::Py_REFCNT(set), 1);
+            for _ in 0..3 {
+                ffi::Py_INCREF(set);
+            }
+            crate::instance::decref(set);
+            assert_eq!(ffi::Py_REFCNT(set), 3);
+            crate::instance::decref(set);
+            crate::instance::decref(set);
+            assert_eq!(ffi::Py_REFCNT(set), 1);
+            let weak = ffi::PyWeakref_NewRef(set, std::ptr::null_mut());
+            assert!(!weak.is_null());
+            crate::instance::decref(set);
+            // Freed at zero: the weak reference is dead.
+            #[allow(deprecated)] // PyWeakref_GetRef is 3.13+
+            let target = ffi::PyWeakref_GetObject(weak);
+            assert_eq!(target, ffi::Py_None());
+            crate::instance::decref(weak);
+            // Immortal objects (3.12+; None's count on 3.11) are left as they are.
+            let none = ffi::Py_None();
+            let before = ffi::Py_REFCNT(none);
+            ffi::Py_INCREF(none);
+            crate::instance::decref(none);
+            assert_eq!(ffi::Py_REFCNT(none), before);
+        }
+    });
+}

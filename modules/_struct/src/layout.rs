@@ -219,7 +219,8 @@ pub fn compile(fmt: &[u8]) -> Result<Format, FormatError> {
         _ => (Table::Native, fmt),
     };
     const MAX: usize = isize::MAX as usize;
-    let mut codes = Vec::new();
+    // Most formats have a code per character: no regrowth for short ones.
+    let mut codes = Vec::with_capacity(body.len().min(16));
     let (mut size, mut len) = (0usize, 0usize);
     let mut i = 0;
     while i < body.len() {
@@ -251,13 +252,16 @@ pub fn compile(fmt: &[u8]) -> Result<Format, FormatError> {
         };
         let (kind, itemsize, align) = entry(table, c).ok_or(FormatError::BadChar)?;
         if align > 0 && size > 0 {
-            let extra = (align - 1) - (size - 1) % align;
+            // Alignments are powers of two: C's `% align` as a mask.
+            debug_assert!(align.is_power_of_two());
+            let extra = (align - 1) - ((size - 1) & (align - 1));
             if extra > MAX - size {
                 return Err(FormatError::TooLong);
             }
             size += extra;
         }
-        if num > (MAX - size) / itemsize {
+        // C's `num > (MAX - size) / itemsize`, without a division.
+        if num.checked_mul(itemsize).is_none_or(|bytes| bytes > MAX - size) {
             return Err(FormatError::TooLong);
         }
         match kind {

@@ -45,7 +45,7 @@ impl ModuleState for State {
         let py = module.py();
         let struct_type = PyType::from_class::<Struct>(module)?;
         let iter_type = PyType::from_class::<UnpackIter>(module)?;
-        let codes_type = PyType::from_class::<Codes>(module)?;
+        let codes_type = PyType::from_class_without_module::<Codes>(py)?;
         let error = PyType::new_exception(py, c"struct.error", None, None)?;
         module.add(c"error", &error.clone_ref().into_any())?;
         module.add(c"Struct", &struct_type.clone_ref().into_any())?;
@@ -144,17 +144,17 @@ impl Struct {
 
 /// A compiled format as a Python object, so that holding one costs a
 /// reference count (it is shared by the `Struct`, calls in progress and
-/// iterators, and replaced by `__init__`). GC-tracked though it holds no
-/// objects: an instance references its (heap) type, which references the
-/// module, whose cache holds `Struct`s holding these; without the GC seeing
-/// that edge the module is never collected (test_struct's
+/// iterators, and replaced by `__init__`). Its type has no module, so it is
+/// not GC-tracked: it holds no objects, and its type references nothing of
+/// the module (with a module, instance -> type -> module -> cache -> `Struct`
+/// -> instance is a cycle only the GC can free: test_struct's
 /// `test__struct_reference_cycle_cleaned_up`).
 pub struct Codes(Format);
 
 oxpy::class! {
     type: Codes,
     name: "_struct._compiled_format",
-    flags: GC | DISALLOW_INSTANTIATION | IMMUTABLETYPE,
+    flags: DISALLOW_INSTANTIATION | IMMUTABLETYPE,
     constructor: [],
     methods: [],
     members: [],
@@ -611,10 +611,15 @@ fn s_iter_unpack<'py>(
     if size == 0 {
         return Err(struct_error(module, "cannot iteratively unpack with a struct of length 0"));
     }
-    // As C: the iterator first, then the export into it (in place).
-    let iter =
-        UnpackIter { format: ObjectMember::new(format.0), buffer: UnboundBuffer::empty(), index: AtomicIsize::new(0) };
-    let iter = module.state::<State>()?.iter_type.bind(py).instantiate(iter)?;
+    // As C: the iterator first, then the export into it (in place). The
+    // payload is made in the call, after the type is found: made before,
+    // it is copied right after being written, and the copy stalls.
+    let iter_type = module.state::<State>()?.iter_type.bind(py);
+    let iter = iter_type.instantiate(UnpackIter {
+        format: ObjectMember::new(format.0),
+        buffer: UnboundBuffer::empty(),
+        index: AtomicIsize::new(0),
+    })?;
     let buf = &iter.as_borrowed().get().buffer;
     buf.export(py, buffer)?;
     let len = buf.len(py) as isize;

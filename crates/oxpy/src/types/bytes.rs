@@ -172,7 +172,7 @@ impl PyBytes {
             Ok(init) if std::ptr::eq(init.as_ptr().cast(), start) || init.is_empty() => init.len(),
             Ok(_) => {
                 // SAFETY: we own the reference.
-                unsafe { ffi::Py_DECREF(obj_ref) };
+                unsafe { crate::instance::decref(obj_ref) };
                 return Err(crate::err::exceptions::SystemError::raise(
                     py,
                     "new_uninit: fill returned a foreign slice",
@@ -180,7 +180,7 @@ impl PyBytes {
             }
             Err(e) => {
                 // SAFETY: we own the reference.
-                unsafe { ffi::Py_DECREF(obj_ref) };
+                unsafe { crate::instance::decref(obj_ref) };
                 return Err(e);
             }
         };

@@ -94,8 +94,8 @@ impl<'a, 'py> Borrowed<'a, 'py, PyList> {
             ffi::Py_INCREF(a);
             ffi::Py_INCREF(b);
             let r = ffi::PyObject_RichCompareBool(a, b, ffi::Py_LT);
-            ffi::Py_DECREF(a);
-            ffi::Py_DECREF(b);
+            crate::instance::decref(a);
+            crate::instance::decref(b);
             match r {
                 -1 => Err(Raised::already_set()),
                 v => Ok(v != 0),
