@@ -21,10 +21,14 @@ function and size, each contender's loop count is calibrated so that one
 sample takes about `--target-ms`; then the contenders take turns (the order
 rotating every repetition) for `--reps` repetitions (at least 5). A sample
 is the mean time per call over its loop. Before a case is timed, a full
-collection frees the garbage left by making its data: the collections the
-calls trigger then walk the live objects of a program that holds the data
-(the heap is not frozen, so a module whose calls trigger fewer
-collections shows it). We keep min and median per
+collection frees the garbage left by making its data, and the objects left
+(every case's data, the modules) are frozen (`gc.freeze()`): the
+collections the calls trigger then walk what the calls made, and a
+module whose calls leave the collector more to walk still shows it in its
+times. Unfrozen, the harness's own heap made each full collection cost
+milliseconds, and it fell in whichever contender's sample was running: a
+json loads median moved by 20% between runs, its samples bimodal. We keep
+min and median per
 contender. The C and Rust results are compared on every case (a difference
 is a MISMATCH and makes the run fail); a peer's result is compared too, and
 recorded. A case whose call changes its arguments (insort, heappush, pack_into)
@@ -254,6 +258,7 @@ def main(module, cases, peers=None, programs=None, cases_note=None):
         if not same["Rust"]:
             mismatches += 1
         gc.collect()  # the garbage of making the data, not timed
+        gc.freeze()  # the harness's heap is not the calls' (see the method)
         loops = {label: calibrate(f, a, target) for label, f, a in contenders}
         samples = {label: [] for label, _, _ in contenders}
         for i in range(reps):

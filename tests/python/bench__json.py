@@ -401,10 +401,9 @@ def _cases_note():
         f"({dumps_docs}) and json_loads ({loads_docs}), copied from pyperformance 1.14.0; mixed: API-like records "
         "(numbers, short and non-ASCII strings, nested objects); strings: sentences in many scripts with emoji; "
         "numbers: rows of ints and floats of every magnitude. Peers (orjson, ujson) return their own formatting and "
-        "are compared loosely (parsed back). loads times include the cyclic collector's work, as in a program: the "
-        "full collections that the containers made by every contender's calls add up to land in whichever sample "
-        "is running then, so a loads median moves between runs (on 3.11 C's loads leaves more of that work than "
-        "the Rust module's, which hides its finished containers from the collections during a scan)."
+        "are compared loosely (parsed back). loads times include the cyclic collector's work on what the calls make "
+        "(the harness's own objects are frozen before timing): on 3.11 C's loads leaves the collector more to walk "
+        "than the Rust module's, which hides its finished containers from collections during a scan."
     )
 
 
