@@ -46,12 +46,16 @@ pub(crate) fn string_stop<T: CodeUnit, const STRICT: bool>(c: T) -> bool {
 }
 
 /// The index of the first [`string_stop`] of `s`, or `s.len()`. Latin-1
-/// text goes eight bytes at a time in a word (most strings are short: one
-/// or two words, where [`find`]'s chunks then look for the index one unit
-/// at a time).
+/// text goes eight bytes at a time in a word, UCS-2 four units (most
+/// strings are short: one or two words, where [`find`]'s chunks then look
+/// for the index one unit at a time).
 #[inline(always)]
 pub(crate) fn find_string_stop<T: CodeUnit, const STRICT: bool>(s: &[T]) -> usize {
-    let Text::Ucs1(b) = T::text(s) else { return find(s, string_stop::<T, STRICT>) };
+    let b = match T::text(s) {
+        Text::Ucs1(b) => b,
+        Text::Ucs2(w) => return find_ucs2_string_stop::<STRICT>(w),
+        Text::Ucs4(_) => return find(s, string_stop::<T, STRICT>),
+    };
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     // The high bit of each byte below `n` (exact up to the first one: a
@@ -72,6 +76,30 @@ pub(crate) fn find_string_stop<T: CodeUnit, const STRICT: bool>(s: &[T]) -> usiz
     }
     let rest = words.remainder();
     base + rest.iter().position(|&c| string_stop::<u8, STRICT>(c)).unwrap_or(rest.len())
+}
+
+/// [`find_string_stop`] of UCS-2 units, four at a time in a word.
+#[inline(always)]
+fn find_ucs2_string_stop<const STRICT: bool>(w: &[u16]) -> usize {
+    const ONES: u64 = 0x0001_0001_0001_0001;
+    const HIGHS: u64 = 0x8000_8000_8000_8000;
+    // The high bit of each unit below `n`, exact up to the first one.
+    let below = |x: u64, n: u16| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
+    let mut words = w.chunks_exact(4);
+    let mut base = 0;
+    for q in &mut words {
+        let x = q.iter().rev().fold(0u64, |x, &c| x << 16 | u64::from(c));
+        let mut stops = below(x ^ (ONES * 0x22), 1) | below(x ^ (ONES * 0x5c), 1);
+        if STRICT {
+            stops |= below(x, 0x20);
+        }
+        if stops != 0 {
+            return base + (stops.trailing_zeros() / 16) as usize;
+        }
+        base += 4;
+    }
+    let rest = words.remainder();
+    base + rest.iter().position(|&c| string_stop::<u16, STRICT>(c)).unwrap_or(rest.len())
 }
 
 /// Is escaped by `encode_basestring_ascii`: not printable ASCII, `"`, `\`.
@@ -123,6 +151,7 @@ mod tests {
                 assert_eq!(find_short(&v[..], string_stop::<u8, true>), at);
                 let w: Vec<u16> = v.iter().map(|&c| u16::from(c)).collect();
                 assert_eq!(find(&w[..], string_stop::<u16, true>), at);
+                assert_eq!(find_string_stop::<u16, true>(&w[..]), at);
                 let w: Vec<u32> = v.iter().map(|&c| u32::from(c)).collect();
                 assert_eq!(find(&w[..], string_stop::<u32, false>), at);
             }
@@ -142,6 +171,26 @@ mod tests {
                     v[at] = c;
                     assert_eq!(find_string_stop::<u8, true>(&v[..]), find(&v[..], string_stop::<u8, true>));
                     assert_eq!(find_string_stop::<u8, false>(&v[..]), find(&v[..], string_stop::<u8, false>));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ucs2_string_stops_of_every_unit() {
+        // Every unit below 0x400, and wide ones whose bytes look like stops.
+        let units = (0..0x400u16).chain([0x2200, 0x2222, 0x5c00, 0x5c22, 0x8022, 0xff5c, 0xffff, 0x0120, 0x2001]);
+        for c in units {
+            for len in [1, 3, 4, 5, 8, 9, 13, 16, 17] {
+                for at in [0, 1, 3, 4, 5, 7, 8, 12, 15, 16] {
+                    if at >= len {
+                        continue;
+                    }
+                    // Units around `c` before it (one bit apart), ordinary after.
+                    let mut w: Vec<u16> = (0..len).map(|i| if i < at { c ^ 0x8000 | 0x4100 } else { 0x61 }).collect();
+                    w[at] = c;
+                    assert_eq!(find_string_stop::<u16, true>(&w[..]), find(&w[..], string_stop::<u16, true>));
+                    assert_eq!(find_string_stop::<u16, false>(&w[..]), find(&w[..], string_stop::<u16, false>));
                 }
             }
         }
