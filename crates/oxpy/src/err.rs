@@ -64,19 +64,34 @@ impl Raised {
         unsafe { ffi::PyErr_ExceptionMatches(ty.as_ptr()) != 0 }
     }
 
-    /// Runs `f` with the pending exception put aside (`PyErr_Fetch`), then
-    /// sets it again (`PyErr_Restore`): for cleanup that calls the C API
-    /// after a failure, as C code does between the two.
+    /// Runs `f` with the pending exception put aside (`PyErr_Fetch`, on
+    /// 3.12+ `PyErr_GetRaisedException`), then sets it again: for cleanup
+    /// that calls the C API after a failure, as C code does between the two.
     pub fn while_set_aside<R>(self, py: Python<'_>, f: impl FnOnce() -> R) -> (Self, R) {
-        let (mut t, mut v, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
-        // SAFETY: attached (token); the fetched references are handed back
-        // to PyErr_Restore, which takes them over.
-        unsafe { ffi::PyErr_Fetch(&mut t, &mut v, &mut tb) };
-        let r = f();
-        // SAFETY: as said above; anything `f` left pending is replaced.
-        unsafe { ffi::PyErr_Restore(t, v, tb) };
-        let _ = py;
-        (self, r)
+        #[cfg(Py_3_12)]
+        {
+            // SAFETY: attached (token); the exception taken is a new
+            // reference (or null), which PyErr_SetRaisedException takes
+            // over; anything `f` left pending is replaced.
+            let exc = unsafe { ffi::PyErr_GetRaisedException() };
+            let r = f();
+            // SAFETY: as said above.
+            unsafe { ffi::PyErr_SetRaisedException(exc) };
+            let _ = py;
+            (self, r)
+        }
+        #[cfg(not(Py_3_12))]
+        {
+            let (mut t, mut v, mut tb) = (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+            // SAFETY: attached (token); the fetched references are handed
+            // back to PyErr_Restore, which takes them over.
+            unsafe { ffi::PyErr_Fetch(&mut t, &mut v, &mut tb) };
+            let r = f();
+            // SAFETY: as said above; anything `f` left pending is replaced.
+            unsafe { ffi::PyErr_Restore(t, v, tb) };
+            let _ = py;
+            (self, r)
+        }
     }
 
     /// Clears the pending exception (C's `PyErr_Clear` after a failure it

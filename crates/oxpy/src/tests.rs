@@ -32,6 +32,7 @@ fn with_py<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
 }
 
 /// Takes the pending exception as "TypeName: message".
+#[allow(deprecated)] // PyErr_Fetch and PyErr_NormalizeException on 3.12+
 fn take_error(py: Python<'_>) -> String {
     assert!(Raised::is_set(py), "no exception set");
     // SAFETY: attached; PyErr_Fetch hands us three owned (maybe null)

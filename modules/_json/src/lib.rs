@@ -362,10 +362,9 @@ impl NewObject for ScannerNew {
         let Some(ctx) = ctx else { return Err(SystemError::raise(py, "missing context")) };
         let strict = ctx.getattr(c"strict")?.as_borrowed().is_truthy()?;
         let get = |name: &CStr| ctx.getattr(name).map(ObjectMember::new);
-        let mut memo = Vec::with_capacity(MEMO_FIELDS);
-        for _ in 0..MEMO_FIELDS {
-            memo.push(ObjectMember::new(PyDict::new(py)?.into_any()));
-        }
+        let memo = (0..MEMO_FIELDS)
+            .map(|_| Ok(ObjectMember::new(PyDict::new(py)?.into_any())))
+            .collect::<PyResult<Vec<_>>>()?;
         let Ok(memo) = <[ObjectMember; MEMO_FIELDS]>::try_from(memo) else {
             return Err(SystemError::raise(py, "memo"));
         };
