@@ -408,14 +408,24 @@ impl UnboundBuffer {
     /// ends); a no-op once released.
     pub fn release(&self, _py: Python<'_>) {
         // SAFETY: attached; PyBuffer_Release releases a live export once and
-        // nulls `obj`, after which it does nothing.
-        unsafe { ffi::PyBuffer_Release(self.view.get()) }
+        // nulls `obj`; it does nothing without `obj`, so neither do we (no
+        // call).
+        unsafe {
+            if !(*self.view.get()).obj.is_null() {
+                ffi::PyBuffer_Release(self.view.get())
+            }
+        }
     }
 }
 
 impl Drop for UnboundBuffer {
     fn drop(&mut self) {
-        // SAFETY: see Sync: the owner is dropped attached; released once.
-        unsafe { ffi::PyBuffer_Release(self.view.get()) }
+        // SAFETY: see Sync: the owner is dropped attached; released once
+        // (as `release`, no call once released).
+        unsafe {
+            if !(*self.view.get()).obj.is_null() {
+                ffi::PyBuffer_Release(self.view.get())
+            }
+        }
     }
 }

@@ -168,10 +168,15 @@ struct Compiled<'py>(Bound<'py, PyAny>);
 
 impl Compiled<'_> {
     fn get(&self) -> &Format {
-        match self.0.as_borrowed().downcast_class::<Codes>() {
-            Some(c) => &c.get().0,
-            None => &UNINITIALISED,
-        }
+        format_of(self.0.as_borrowed())
+    }
+}
+
+/// The format of a `Codes` object (or of None: uninitialised).
+fn format_of<'a>(codes: Borrowed<'a, '_, PyAny>) -> &'a Format {
+    match codes.downcast_class::<Codes>() {
+        Some(c) => &c.get().0,
+        None => &UNINITIALISED,
     }
 }
 
@@ -616,7 +621,7 @@ fn s_iter_unpack<'py>(
     // it is copied right after being written, and the copy stalls.
     let iter_type = module.state::<State>()?.iter_type.bind(py);
     let iter = iter_type.instantiate(UnpackIter {
-        format: ObjectMember::new(format.0),
+        format: format.0.unbind(),
         buffer: UnboundBuffer::empty(),
         index: AtomicIsize::new(0),
     })?;
@@ -760,16 +765,17 @@ fn struct_iter_unpack<'py>(
 // unpack_iterator
 
 /// The iterator of `iter_unpack`: the format it was made with, the buffer
-/// (released once exhausted) and the position; C's fields.
+/// (released once exhausted) and the position; C's fields. The format is
+/// never replaced, so calls borrow it (no reference count).
 pub struct UnpackIter {
-    format: ObjectMember,
+    format: Unbound,
     buffer: UnboundBuffer,
     index: AtomicIsize,
 }
 
 impl UnpackIter {
     fn traverse_buffer(&self, visit: &mut Visit<'_>) -> Result<(), TraverseStop> {
-        self.format.traverse(visit)?;
+        visit.call(&self.format)?;
         self.buffer.traverse(visit)
     }
 }
@@ -806,10 +812,9 @@ impl oxpy::class::Method for length_hint {
         _args: CallArgs<'a, 'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let it = slf.get();
-        let format = Compiled(it.format.get(py));
         // C divides by the struct's size even when it is -1 (a Struct
         // never initialised).
-        let size = format.get().size;
+        let size = format_of(it.format.bind(py)).size;
         let left = if it.buffer.is_released(py) || size == 0 {
             0
         } else {
@@ -838,14 +843,13 @@ impl oxpy::class::Method for iter_next {
         if it.buffer.is_released(py) {
             return Err(Raised::without_exception(py));
         }
-        let format = Compiled(it.format.get(py));
         let index = it.index.load(Ordering::Relaxed);
         let len = it.buffer.len(py) as isize;
         if index >= len {
             it.buffer.release(py);
             return Err(Raised::without_exception(py));
         }
-        let f = format.get();
+        let f = format_of(it.format.bind(py));
         // A copy of the item: unpacking creates objects (which may run
         // Python code through the GC) while the buffer stays exported. On
         // the stack when small (most formats): an allocation per item made
