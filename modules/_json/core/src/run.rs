@@ -51,55 +51,61 @@ pub(crate) fn string_stop<T: CodeUnit, const STRICT: bool>(c: T) -> bool {
 /// for the index one unit at a time).
 #[inline(always)]
 pub(crate) fn find_string_stop<T: CodeUnit, const STRICT: bool>(s: &[T]) -> usize {
-    let b = match T::text(s) {
-        Text::Ucs1(b) => b,
-        Text::Ucs2(w) => return find_ucs2_string_stop::<STRICT>(w),
-        Text::Ucs4(_) => return find(s, string_stop::<T, STRICT>),
-    };
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // The high bit of each byte below `n` (exact up to the first one: a
-    // borrow can only mark bytes after it).
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
-    let mut words = b.chunks_exact(8);
-    let mut base = 0;
-    for w in &mut words {
-        let x = u64::from_le_bytes(w.try_into().unwrap_or_default());
-        let mut stops = below(x ^ (ONES * 0x22), 1) | below(x ^ (ONES * 0x5c), 1);
-        if STRICT {
-            stops |= below(x, 0x20);
-        }
-        if stops != 0 {
-            return base + (stops.trailing_zeros() / 8) as usize;
-        }
-        base += 8;
+    match T::text(s) {
+        Text::Ucs1(b) => find_string_stop_in_words::<u8, STRICT>(b),
+        Text::Ucs2(w) => find_string_stop_in_words::<u16, STRICT>(w),
+        Text::Ucs4(_) => find(s, string_stop::<T, STRICT>),
     }
-    let rest = words.remainder();
-    base + rest.iter().position(|&c| string_stop::<u8, STRICT>(c)).unwrap_or(rest.len())
 }
 
-/// [`find_string_stop`] of UCS-2 units, four at a time in a word.
+/// Units that fill a 64-bit word `64 / BITS` at a time.
+trait InWords: CodeUnit {
+    const BITS: u32;
+    /// `64 / BITS` units as a little-endian word.
+    fn word(units: &[Self]) -> u64;
+}
+
+impl InWords for u8 {
+    const BITS: u32 = 8;
+    #[inline(always)]
+    fn word(units: &[u8]) -> u64 {
+        u64::from_le_bytes(units.try_into().unwrap_or_default())
+    }
+}
+
+impl InWords for u16 {
+    const BITS: u32 = 16;
+    #[inline(always)]
+    fn word(units: &[u16]) -> u64 {
+        units.iter().rev().fold(0, |x, &c| x << 16 | u64::from(c))
+    }
+}
+
+/// [`find_string_stop`] a 64-bit word at a time.
 #[inline(always)]
-fn find_ucs2_string_stop<const STRICT: bool>(w: &[u16]) -> usize {
-    const ONES: u64 = 0x0001_0001_0001_0001;
-    const HIGHS: u64 = 0x8000_8000_8000_8000;
-    // The high bit of each unit below `n`, exact up to the first one.
-    let below = |x: u64, n: u16| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
-    let mut words = w.chunks_exact(4);
+fn find_string_stop_in_words<T: InWords, const STRICT: bool>(s: &[T]) -> usize {
+    let lanes = (64 / T::BITS) as usize;
+    // A 1 and the high bit in every unit of the word.
+    let ones = u64::MAX / ((1 << T::BITS) - 1);
+    let highs = ones << (T::BITS - 1);
+    // The high bit of each unit below `n` (exact up to the first one: a
+    // borrow can only mark units after it).
+    let below = |x: u64, n: u64| x.wrapping_sub(ones * n) & !x & highs;
+    let mut words = s.chunks_exact(lanes);
     let mut base = 0;
-    for q in &mut words {
-        let x = q.iter().rev().fold(0u64, |x, &c| x << 16 | u64::from(c));
-        let mut stops = below(x ^ (ONES * 0x22), 1) | below(x ^ (ONES * 0x5c), 1);
+    for w in &mut words {
+        let x = T::word(w);
+        let mut stops = below(x ^ (ones * 0x22), 1) | below(x ^ (ones * 0x5c), 1);
         if STRICT {
             stops |= below(x, 0x20);
         }
         if stops != 0 {
-            return base + (stops.trailing_zeros() / 16) as usize;
+            return base + (stops.trailing_zeros() / T::BITS) as usize;
         }
-        base += 4;
+        base += lanes;
     }
     let rest = words.remainder();
-    base + rest.iter().position(|&c| string_stop::<u16, STRICT>(c)).unwrap_or(rest.len())
+    base + rest.iter().position(|&c| string_stop::<T, STRICT>(c)).unwrap_or(rest.len())
 }
 
 /// Is escaped by `encode_basestring_ascii`: not printable ASCII, `"`, `\`.
@@ -158,42 +164,35 @@ mod tests {
         }
     }
 
-    #[test]
-    fn string_stops_of_every_byte() {
-        for c in 0..=255u8 {
-            for len in 0..40 {
-                for at in [0, 1, 7, 8, 9, 15, 16, 23, 31, 32, 39] {
-                    if at >= len {
-                        continue;
-                    }
-                    // Bytes that differ from `c` by one bit around it.
-                    let mut v: Vec<u8> = (0..len).map(|i| if i < at { c ^ 0x80 | 0x41 } else { 0x61 }).collect();
+    /// `find_string_stop` agrees with `find` on texts of `len` units
+    /// (`lens`) with unit `c` (each of `units`) at `at` (`ats`), after units
+    /// one bit apart from `c` (`near`) and before ordinary ones.
+    fn stops_agree<T: CodeUnit>(units: impl Iterator<Item = T>, lens: &[usize], ats: &[usize], near: impl Fn(T) -> T) {
+        for c in units {
+            for &len in lens {
+                for &at in ats.iter().filter(|&&at| at < len) {
+                    let mut v: Vec<T> = (0..len).map(|i| if i < at { near(c) } else { T::from_u32(0x61) }).collect();
                     v[at] = c;
-                    assert_eq!(find_string_stop::<u8, true>(&v[..]), find(&v[..], string_stop::<u8, true>));
-                    assert_eq!(find_string_stop::<u8, false>(&v[..]), find(&v[..], string_stop::<u8, false>));
+                    assert_eq!(find_string_stop::<T, true>(&v[..]), find(&v[..], string_stop::<T, true>));
+                    assert_eq!(find_string_stop::<T, false>(&v[..]), find(&v[..], string_stop::<T, false>));
                 }
             }
         }
     }
 
     #[test]
+    fn string_stops_of_every_byte() {
+        let lens: Vec<usize> = (0..40).collect();
+        stops_agree(0..=255u8, &lens, &[0, 1, 7, 8, 9, 15, 16, 23, 31, 32, 39], |c| c ^ 0x80 | 0x41);
+    }
+
+    #[test]
     fn ucs2_string_stops_of_every_unit() {
         // Every unit below 0x400, and wide ones whose bytes look like stops.
         let units = (0..0x400u16).chain([0x2200, 0x2222, 0x5c00, 0x5c22, 0x8022, 0xff5c, 0xffff, 0x0120, 0x2001]);
-        for c in units {
-            for len in [1, 3, 4, 5, 8, 9, 13, 16, 17] {
-                for at in [0, 1, 3, 4, 5, 7, 8, 12, 15, 16] {
-                    if at >= len {
-                        continue;
-                    }
-                    // Units around `c` before it (one bit apart), ordinary after.
-                    let mut w: Vec<u16> = (0..len).map(|i| if i < at { c ^ 0x8000 | 0x4100 } else { 0x61 }).collect();
-                    w[at] = c;
-                    assert_eq!(find_string_stop::<u16, true>(&w[..]), find(&w[..], string_stop::<u16, true>));
-                    assert_eq!(find_string_stop::<u16, false>(&w[..]), find(&w[..], string_stop::<u16, false>));
-                }
-            }
-        }
+        stops_agree(units, &[1, 3, 4, 5, 8, 9, 13, 16, 17], &[0, 1, 3, 4, 5, 7, 8, 12, 15, 16], |c| {
+            c ^ 0x8000 | 0x4100
+        });
     }
 
     #[test]
