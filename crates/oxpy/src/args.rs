@@ -511,8 +511,9 @@ where
 }
 
 /// The objects when `format` is only `O` and `|` units (then `:name` or
-/// `;message`) and `args` gives every unit: what CPython's parsers hand
-/// over then, without a call (C's clinic has the same fast path).
+/// `;message`) and `args` gives every required unit and no more than all:
+/// what CPython's parsers hand over then (`None` for optional units not
+/// given), without a call (C's clinic has the same fast path).
 #[inline]
 fn all_by_position<'a, 'py>(
     args: Borrowed<'a, 'py, crate::types::PyTuple>,
@@ -521,17 +522,18 @@ fn all_by_position<'a, 'py>(
 where
     'py: 'a,
 {
-    let mut units = 0;
+    let (mut units, mut required) = (0, None);
     for &c in format.to_bytes() {
         match c {
             b'O' => units += 1,
-            b'|' => {}
+            b'|' => required = required.or(Some(units)),
             b':' | b';' => break,
             _ => return None,
         }
     }
     let positional = args.as_slice();
-    (positional.len() == units && units <= 9).then(|| std::array::from_fn(|i| positional.get(i).copied()))
+    let given = required.unwrap_or(units)..=units;
+    (given.contains(&positional.len()) && units <= 9).then(|| std::array::from_fn(|i| positional.get(i).copied()))
 }
 
 /// `PyArg_ParseTupleAndKeywords(args, kwargs, format, names, ...)` for a

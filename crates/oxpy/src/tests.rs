@@ -163,6 +163,84 @@ fn int_conversions_match_c() {
     });
 }
 
+/// `parse_tuple_objects` hands over what `PyArg_ParseTuple` does (its
+/// fast path too: all units, or only the required ones, given), and raises
+/// its errors.
+#[test]
+fn tuple_objects_match_parse_tuple() {
+    with_py(|py| {
+        for format in [c"OO|O:f", c"O|OO:f", c"OOO:f", c"|OO:f"] {
+            for n in 0..5 {
+                let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+                let items: Vec<&str> = items.iter().map(String::as_str).collect();
+                let t = tuple_of(py, &items);
+                let got = match crate::args::parse_tuple_objects(py, t.as_borrowed(), format) {
+                    Ok(all) => format!("{:?}", all.iter().map(|o| o.map(|o| o.as_ptr())).collect::<Vec<_>>()),
+                    Err(_) => take_error(py),
+                };
+                let mut out = [std::ptr::null_mut::<ffi::PyObject>(); 9];
+                let [a, b, c, ..] = &mut out;
+                // SAFETY: attached; a tuple and a format of three `O` units,
+                // each given a pointer to write a borrowed reference to.
+                let ok = unsafe {
+                    ffi::PyArg_ParseTuple(
+                        t.as_ptr(),
+                        format.as_ptr(),
+                        a as *mut *mut ffi::PyObject,
+                        b as *mut *mut ffi::PyObject,
+                        c as *mut *mut ffi::PyObject,
+                    )
+                };
+                let want = if ok == 0 {
+                    take_error(py)
+                } else {
+                    format!("{:?}", out.iter().map(|&p| NonNull::new(p)).collect::<Vec<_>>())
+                };
+                assert_eq!(got, want, "{format:?} with {n} arguments");
+            }
+        }
+    });
+}
+
+/// Every int conversion reads ints of one digit (and zero) from their
+/// fields: the results must be those of the C API calls, on both sides of
+/// the one-digit limit, for bools and for an int subclass.
+#[test]
+fn compact_int_conversions_match_c_api() {
+    let values: Vec<i64> = vec![0, 1, -1, 5, -5, 255, 256, (1 << 30) - 1, -(1 << 30) + 1, 1 << 30, -(1 << 30), 1 << 40];
+    with_py(|py| {
+        // SAFETY: attached; each object made here is a new reference,
+        // released at the end; the C API calls on ints cannot fail here.
+        unsafe {
+            let mut objs: Vec<*mut ffi::PyObject> = values.iter().map(|&v| ffi::PyLong_FromLongLong(v)).collect();
+            objs.push(ffi::PyBool_FromLong(1));
+            objs.push(ffi::PyBool_FromLong(0));
+            let globals = ffi::PyDict_New();
+            for v in [-7, 0, 1 << 30] {
+                let code = std::ffi::CString::new(format!("type('I', (int,), {{}})({v})")).unwrap();
+                objs.push(ffi::PyRun_String(code.as_ptr(), ffi::Py_eval_input, globals, globals));
+            }
+            for &o in &objs {
+                assert!(!o.is_null());
+                let b = Borrowed::<PyAny>::from_ptr(py, NonNull::new(o).unwrap());
+                let i = b.as_int().unwrap();
+                let what = repr(py, o);
+                assert_eq!(b.index_as_ssize().ok(), Some(ffi::PyLong_AsSsize_t(o)), "{what}");
+                assert_eq!(b.as_c_long().ok(), Some(ffi::PyLong_AsLong(o) as isize), "{what}");
+                assert_eq!(b.index_as_c_long().ok().flatten(), Some(ffi::PyLong_AsLong(o)), "{what}");
+                assert_eq!(b.index_as_u32_mask().ok(), Some(ffi::PyLong_AsUnsignedLongMask(o) as u32), "{what}");
+                assert_eq!(i.low_bits(), ffi::PyLong_AsUnsignedLongLongMask(o), "{what}");
+                assert_eq!(i.value(), crate::types::IntValue::Signed(ffi::PyLong_AsLongLong(o)), "{what}");
+                assert!(!Raised::is_set(py));
+            }
+            for o in objs {
+                ffi::Py_DECREF(o);
+            }
+            ffi::Py_DECREF(globals);
+        }
+    });
+}
+
 #[test]
 fn bytes_are_written_in_place_and_shrunk() {
     with_py(|py| {

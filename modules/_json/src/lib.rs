@@ -147,11 +147,15 @@ fn decode_error(py: Python<'_>, msg: &str, s: Borrowed<'_, '_, PyStr>, pos: isiz
 }
 
 /// A `str` argument's characters, or C's "first argument must be a string".
+#[inline(always)]
 fn str_arg<'a, 'py>(py: Python<'py>, obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Borrowed<'a, 'py, PyStr>> {
-    obj.downcast::<PyStr>().ok_or_else(|| {
-        let tp = oxpy::err::c_truncate(obj.get_type().name(), 80).into_owned();
-        TypeError::raise(py, &format!("first argument must be a string, not {tp}"))
-    })
+    obj.downcast::<PyStr>().ok_or_else(|| not_a_str(py, obj))
+}
+
+#[cold]
+fn not_a_str(py: Python<'_>, obj: Borrowed<'_, '_, PyAny>) -> Raised {
+    let tp = oxpy::err::c_truncate(obj.get_type().name(), 80).into_owned();
+    TypeError::raise(py, &format!("first argument must be a string, not {tp}"))
 }
 
 /// Runs `f` on the string's units in their width.
@@ -199,11 +203,13 @@ impl VarargsFunction for scanstring {
             None => true,
         };
         let s = str_arg(py, s)?;
-        let input = Input { s, ascii: s.as_ascii()? };
         let mut buf = StrBuf::new();
-        let (text, next) =
-            with_units!(s, |u| jc::scanstring(u, end, strict, &mut buf)).map_err(|e| scan_error(py, e, s))?;
-        let text = input.str_of(text)?;
+        let (span, next) =
+            with_units!(s, |u| jc::scanstring_span(u, end, strict, &mut buf)).map_err(|e| scan_error(py, e, s))?;
+        let text = match span {
+            jc::Span::Input(start, end) => s.substring(start, end)?,
+            jc::Span::Buf => text_str(py, buf.text())?,
+        };
         let next = PyInt::from_isize(py, next as isize)?;
         Ok(PyTuple::build(py, 2, |out| {
             out.push(text.into_any());

@@ -350,6 +350,26 @@ unsafe fn signed_ndigits(a: *mut ffi::PyObject) -> isize {
     }
 }
 
+/// The value of an int of at most one digit (magnitude below 2**30: the
+/// ints CPython calls compact), read from its fields; `None` for larger.
+///
+/// # Safety
+/// `a` is a live int (`PyLong_Check`: subclasses share the layout).
+#[inline(always)]
+pub(crate) unsafe fn compact_int_value(a: *mut ffi::PyObject) -> Option<i64> {
+    // SAFETY: forwarded; a nonzero int holds |signed_ndigits| >= 1 digits
+    // (zero's digit is not read).
+    unsafe {
+        let d = || i64::from((*a.cast::<LongRepr>()).digits[0]);
+        match signed_ndigits(a) {
+            0 => Some(0),
+            1 => Some(d()),
+            -1 => Some(-d()),
+            _ => None,
+        }
+    }
+}
+
 /// `a < b` for two exact ints, as CPython's `long_compare`.
 ///
 /// # Safety

@@ -3,6 +3,7 @@ use std::ffi::{c_int, c_long};
 use pyo3_ffi as ffi;
 
 use super::PyAny;
+use super::any::compact_int_value;
 use crate::err::exceptions::OverflowError;
 use crate::{Borrowed, Bound, PyResult, Python, Raised};
 
@@ -28,10 +29,22 @@ impl PyInt {
 }
 
 impl Borrowed<'_, '_, PyAny> {
+    /// The value of an int (or int subclass) of magnitude below 2**30, read
+    /// from its fields (what every conversion below returns for it, with no
+    /// call); `None` for other objects and larger ints.
+    #[inline(always)]
+    fn compact_int(self) -> Option<i64> {
+        // SAFETY: attached, live object, read as an int once tested to be one.
+        unsafe { if ffi::PyLong_Check(self.as_ptr()) != 0 { compact_int_value(self.as_ptr()) } else { None } }
+    }
+
     /// C `long` through `__index__` (`PyLong_AsLongAndOverflow`): `Err` with
     /// the exception set for non-integers; `Ok(None)` when out of range.
     #[inline]
     pub fn index_as_c_long(self) -> PyResult<Option<c_long>> {
+        if let Some(v) = self.compact_int() {
+            return Ok(Some(v as c_long));
+        }
         let mut overflow: c_int = 0;
         // SAFETY: attached, live object.
         let v = unsafe { ffi::PyLong_AsLongAndOverflow(self.as_ptr(), &mut overflow) };
@@ -57,8 +70,17 @@ impl Borrowed<'_, '_, PyAny> {
 
     /// `Py_ssize_t` as Argument Clinic's converter: `__index__`, then
     /// `OverflowError: Python int too large to convert to C ssize_t`.
-    #[inline]
+    #[inline(always)]
     pub fn index_as_ssize(self) -> PyResult<isize> {
+        match self.compact_int() {
+            Some(v) => Ok(v as isize),
+            None => self.index_as_ssize_slow(),
+        }
+    }
+
+    /// [`Self::index_as_ssize`] for all but small ints.
+    #[inline(never)]
+    fn index_as_ssize_slow(self) -> PyResult<isize> {
         // SAFETY: attached, live object; an exact int is its own index
         // (what PyNumber_Index returns), read directly.
         unsafe {
@@ -83,6 +105,9 @@ impl Borrowed<'_, '_, PyAny> {
     /// modulo 2**32; non-integers go through `__index__`.
     #[inline]
     pub fn index_as_u32_mask(self) -> PyResult<u32> {
+        if let Some(v) = self.compact_int() {
+            return Ok(v as u32);
+        }
         // SAFETY: attached, live object.
         let v = unsafe { ffi::PyLong_AsUnsignedLongMask(self.as_ptr()) };
         if v == !0 && Raised::is_set(self.py()) {
@@ -109,6 +134,10 @@ impl Borrowed<'_, '_, PyInt> {
     /// The value (no Python code runs: the object is an int).
     #[inline]
     pub fn value(self) -> IntValue {
+        // SAFETY: attached, live int.
+        if let Some(v) = unsafe { compact_int_value(self.as_ptr()) } {
+            return IntValue::Signed(v);
+        }
         let mut overflow: c_int = 0;
         // Attached, live int (subclasses are read directly, no __index__
         // call); the overflow flag reports out-of-range values without an
@@ -138,6 +167,10 @@ impl Borrowed<'_, '_, PyInt> {
     /// (`PyLong_AsUnsignedLongLongMask`).
     #[inline]
     pub fn low_bits(self) -> u64 {
+        // SAFETY: attached, live int.
+        if let Some(v) = unsafe { compact_int_value(self.as_ptr()) } {
+            return v as u64;
+        }
         // SAFETY: attached, live int: the mask conversion cannot fail.
         unsafe { ffi::PyLong_AsUnsignedLongLongMask(self.as_ptr()) }
     }
@@ -174,6 +207,9 @@ impl<'a, 'py> Borrowed<'a, 'py, PyAny> {
     /// `OverflowError: Python int too large to convert to C long`).
     #[inline]
     pub fn as_c_long(self) -> PyResult<isize> {
+        if let Some(v) = self.compact_int() {
+            return Ok(v as isize);
+        }
         // SAFETY: attached, live object.
         let v = unsafe { ffi::PyLong_AsLong(self.as_ptr()) };
         if v == -1 && Raised::is_set(self.py()) {

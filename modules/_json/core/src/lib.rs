@@ -57,7 +57,7 @@ mod text;
 
 pub use float::{FloatRepr, float_repr, push_float_repr};
 pub use scanner::{Constant, Event, Number, Scanner, Sink, Walked};
-pub use string::scanstring;
+pub use string::{Span, scanstring, scanstring_span};
 pub use text::StrBuf;
 
 /// A width of text (PEP 393 kind).

@@ -6,7 +6,7 @@ use crate::{CodeUnit, ScanError, StrBuf, Text};
 
 /// Where a scanned string's characters are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Span {
+pub enum Span {
     /// `s[start..end]` of the input: the string had no escape.
     Input(usize, usize),
     /// The buffer.
@@ -14,8 +14,9 @@ pub(crate) enum Span {
 }
 
 impl Span {
+    /// The characters: in `s` or in `buf`.
     #[inline(always)]
-    pub(crate) fn text<'a, T: CodeUnit>(self, s: &'a [T], buf: &'a StrBuf) -> Text<'a> {
+    pub fn text<'a, T: CodeUnit>(self, s: &'a [T], buf: &'a StrBuf) -> Text<'a> {
         match self {
             Span::Input(start, end) => T::text(&s[start..end]),
             Span::Buf => buf.text(),
@@ -56,14 +57,26 @@ pub fn scanstring<'a, T: CodeUnit>(
     strict: bool,
     buf: &'a mut StrBuf,
 ) -> Result<(Text<'a>, usize), ScanError> {
+    let (span, next) = scanstring_span(s, end, strict, buf)?;
+    Ok((span.text(s, buf), next))
+}
+
+/// [`scanstring`] with the characters' place instead of the characters
+/// (C's substring of `s` is then made from the bounds).
+#[inline]
+pub fn scanstring_span<T: CodeUnit>(
+    s: &[T],
+    end: isize,
+    strict: bool,
+    buf: &mut StrBuf,
+) -> Result<(Span, usize), ScanError> {
     let Ok(end) = usize::try_from(end) else {
         return Err(ScanError::Value(msg::END_OUT_OF_BOUNDS));
     };
     if end > s.len() {
         return Err(ScanError::Value(msg::END_OUT_OF_BOUNDS));
     }
-    let (span, next) = scan(s, end, strict, buf)?;
-    Ok((span.text(s, buf), next))
+    scan(s, end, strict, buf)
 }
 
 /// `scanstring` with `end <= s.len()`.
