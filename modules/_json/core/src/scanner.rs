@@ -209,37 +209,45 @@ impl<T: CodeUnit> Number<'_, T> {
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
             1e19, 1e20, 1e21, 1e22,
         ];
-        let mut units = self.text.iter().map(|&c| c.code_point()).peekable();
-        let neg = units.next_if_eq(&u32::from(b'-')).is_some();
-        let (mut m, mut digits, mut scale) = (0u64, 0u32, 0i32);
-        let mut fraction = false;
-        while let Some(c) = units.next_if(|&c| c == u32::from(b'.') || (0x30..=0x39).contains(&c)) {
-            if c == u32::from(b'.') {
-                fraction = true;
-                continue;
-            }
-            digits += 1;
-            if digits > 19 {
-                return None;
-            }
-            m = m * 10 + u64::from(c - 0x30);
-            scale -= i32::from(fraction);
+        let t = self.text;
+        // Past 19 units there are more than 16 digits (never an integer of
+        // at most 2**53) or a long exponent; within them, at most 19 digits:
+        // `m` cannot overflow. The text has the syntax `match_number` takes.
+        if t.len() > 19 {
+            return None;
         }
-        if units.next_if(|&c| c == u32::from(b'e') || c == u32::from(b'E')).is_some() {
-            let sign = match units.next_if(|&c| c == u32::from(b'-') || c == u32::from(b'+')) {
-                Some(0x2d) => -1,
+        let unit = |i: usize| t.get(i).map_or(0, |&c| c.code_point());
+        let digit = |i: usize| Some(unit(i).wrapping_sub(0x30)).filter(|&d| d < 10);
+        let neg = unit(0) == u32::from(b'-');
+        let mut i = usize::from(neg);
+        let (mut m, mut scale) = (0u64, 0i32);
+        while let Some(d) = digit(i) {
+            m = m * 10 + u64::from(d);
+            i += 1;
+        }
+        if unit(i) == u32::from(b'.') {
+            i += 1;
+            while let Some(d) = digit(i) {
+                m = m * 10 + u64::from(d);
+                scale -= 1;
+                i += 1;
+            }
+        }
+        if unit(i) | 0x20 == u32::from(b'e') {
+            i += 1;
+            let sign = match unit(i) {
+                0x2d => -1,
                 _ => 1,
             };
+            i += usize::from(matches!(unit(i), 0x2b | 0x2d));
             let mut e = 0i32;
-            for c in units.by_ref() {
-                e = e * 10 + (c as i32 - 0x30);
-                if e > 1000 {
-                    return None;
-                }
+            while let Some(d) = digit(i) {
+                e = (e * 10 + d as i32).min(1000);
+                i += 1;
             }
             scale += sign * e;
         }
-        if units.next().is_some() || m > 1 << 53 {
+        if i != t.len() || m > 1 << 53 {
             return None;
         }
         let x = match scale {
@@ -789,6 +797,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
+        let mut long = Vec::new();
         let mut s: u64 = 0x1234_5678_9abc_def1;
         for _ in 0..200_000 {
             s ^= s << 13;
@@ -800,6 +809,14 @@ mod tests {
             texts.push(format!("{int}.{frac:04}"));
             texts.push(format!("-{}e{e}", s % 1_000_000));
             texts.push(format!("{}.{}E+{}", s % 1000, (s >> 20) % 1000, (s >> 30) % 25));
+            // Full precision (17 digits: past the fast path), and long texts.
+            let x = f64::from_bits(s);
+            if x.is_finite() {
+                long.push(format!("{x:?}"));
+                long.push(format!("{x:e}"));
+            }
+            long.push(format!("{}.{:016}", s % 1000, s % 10_000_000_000_000_000));
+            long.push(format!("{}e-{:020}", s % 100, s % 400));
         }
         let mut exact = 0;
         for t in &texts {
@@ -812,6 +829,10 @@ mod tests {
             assert_eq!(n.to_f64().to_bits(), want.to_bits(), "{t}");
         }
         assert!(exact > texts.len() / 2, "{exact} of {}", texts.len());
+        for t in &long {
+            let n = Number { text: t.as_bytes(), is_float: true };
+            assert_eq!(n.to_f64().to_bits(), t.parse::<f64>().unwrap().to_bits(), "{t}");
+        }
     }
 
     #[test]
