@@ -102,10 +102,15 @@ impl Params {
 }
 
 /// `METH_O` / `METH_NOARGS`: CPython already checked the count; copy it.
+///
+/// One slot at a time over `out` (a few, known at compile time): a copy of
+/// the arguments' own count is a call to `memcpy`.
 #[inline(always)]
 pub fn unpack_exact<'a, 'py>(args: &CallArgs<'a, 'py>, out: &mut [Option<Borrowed<'a, 'py, PyAny>>]) {
-    for (slot, arg) in out.iter_mut().zip(args.positional) {
-        *slot = Some(*arg);
+    for (i, slot) in out.iter_mut().enumerate() {
+        if let Some(&arg) = args.positional.get(i) {
+            *slot = Some(arg);
+        }
     }
 }
 
