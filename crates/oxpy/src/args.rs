@@ -206,7 +206,7 @@ fn unpack_keywords_slow<'a, 'py>(
             &format!("{f}() takes {qual} {minposonly} positional argument{s} ({nargs} given)"),
         ));
     }
-    out[..nargs].iter_mut().zip(args.positional).for_each(|(slot, a)| *slot = Some(*a));
+    unpack_exact(args, out);
     let reqlimit = if p.minkw > 0 { p.maxpos + p.minkw } else { p.minpos };
     for i in nargs.max(p.posonly)..maxargs {
         let current = if nkw > 0 {
