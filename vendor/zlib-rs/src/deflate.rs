@@ -11,8 +11,8 @@ use crate::{
 };
 
 use self::{
-    algorithm::CONFIGURATION_TABLE,
-    hash_calc::{HashCalcVariant, RollHashCalc, StandardHashCalc},
+    algorithm::{MediumMatcher, CONFIGURATION_TABLE},
+    hash_calc::{HashCalcVariant, RollHashCalc, Standard3HashCalc, StandardHashCalc},
     pending::Pending,
     sym_buf::SymBuf,
     trees_tbl::STATIC_LTREE,
@@ -422,6 +422,8 @@ pub fn init(stream: &mut z_stream, config: DeflateConfig) -> ReturnCode {
         head_roll_used: true,
         roll_next: usize::MAX,
         skip_back: 0,
+        head_std3_used: false,
+        medium_matcher: MediumMatcher::Undecided,
         _cache_line_0: (),
         _cache_line_1: (),
         _cache_line_2: (),
@@ -705,6 +707,8 @@ pub fn copy<'a>(
         head_roll_used: source_state.head_roll_used,
         roll_next: source_state.roll_next,
         skip_back: source_state.skip_back,
+        head_std3_used: source_state.head_std3_used,
+        medium_matcher: source_state.medium_matcher,
         huffman_heap: Heap::new(),
         crc_fold: source_state.crc_fold,
         gzhead: None,
@@ -784,7 +788,8 @@ fn clear_used_heads(state: &mut State) -> bool {
     }
     let window = state.window.filled();
     let end = Ord::min(state.strstart + state.lookahead + STD_MAX_MATCH + 4, window.len());
-    if (state.head_upper_used && end > MAX_STANDARD_POSITIONS) || (state.head_roll_used && end > MAX_ROLL_POSITIONS) {
+    let standard_used = state.head_upper_used || state.head_std3_used;
+    if (standard_used && end > MAX_STANDARD_POSITIONS) || (state.head_roll_used && end > MAX_ROLL_POSITIONS) {
         return false;
     }
     let head = state.head.as_mut_slice();
@@ -792,6 +797,12 @@ fn clear_used_heads(state: &mut State) -> bool {
         for w in window[..end].windows(4) {
             let val = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
             head[StandardHashCalc::update_hash(0, val) as usize] = 0;
+        }
+    }
+    if state.head_std3_used {
+        for w in window[..end].windows(4) {
+            let val = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+            head[Standard3HashCalc::update_hash(0, val) as usize] = 0;
         }
     }
     if state.head_roll_used {
@@ -844,13 +855,19 @@ fn lm_init(state: &mut State, head_clear: bool) {
     // zlib uses CLEAR_HASH here
     if !head_clear {
         // oxpy: the rolling hash (level 9) only sets the lower half.
-        let used = if state.head_upper_used { HASH_SIZE } else { RollHashCalc::HASH_SIZE };
+        let used = if state.head_upper_used || state.head_std3_used {
+            HASH_SIZE
+        } else {
+            RollHashCalc::HASH_SIZE
+        };
         state.head.as_mut_slice()[..used].fill(0);
     }
     state.head_sparse = true;
     state.head_upper_used = false;
     state.head_roll_used = false;
+    state.head_std3_used = false;
     state.roll_next = usize::MAX;
+    state.medium_matcher = MediumMatcher::Undecided;
 
     // Set the default configuration parameters:
     lm_set_level(state, state.level);
@@ -876,6 +893,7 @@ fn lm_set_level(state: &mut State, level: i8) {
     match state.hash_calc_variant {
         HashCalcVariant::Standard => state.head_upper_used = true,
         HashCalcVariant::Roll => state.head_roll_used = true,
+        HashCalcVariant::Standard3 => state.head_std3_used = true,
     }
     state.level = level;
 }
@@ -1536,6 +1554,14 @@ pub(crate) struct State<'a> {
     /// just before `strstart` (see `medium::skip_literals`).
     pub(crate) skip_back: usize,
 
+    /// oxpy: whether the 3-byte standard hash (`HashCalcVariant::Standard3`)
+    /// may have set heads since the table was last cleared.
+    pub(crate) head_std3_used: bool,
+
+    /// oxpy: the matcher `deflate_medium` chose for this stream from its
+    /// first bytes (see `medium::choose_matcher`).
+    pub(crate) medium_matcher: MediumMatcher,
+
     /// oxpy: the heap that builds the Huffman trees, kept (zlib's
     /// `s->heap`): a new one per tree was cleared each time (2.9 KiB), and
     /// the tree's first reads waited for those stores. Every entry read is
@@ -1620,6 +1646,7 @@ impl<'a> State<'a> {
     pub(crate) fn update_hash(&self, h: u32, val: u32) -> u32 {
         match self.hash_calc_variant {
             HashCalcVariant::Standard => StandardHashCalc::update_hash(h, val),
+            HashCalcVariant::Standard3 => Standard3HashCalc::update_hash(h, val),
             HashCalcVariant::Roll => RollHashCalc::update_hash(h, val),
         }
     }
@@ -1628,6 +1655,7 @@ impl<'a> State<'a> {
     pub(crate) fn quick_insert_string(&mut self, string: usize) -> u16 {
         match self.hash_calc_variant {
             HashCalcVariant::Standard => StandardHashCalc::quick_insert_string(self, string),
+            HashCalcVariant::Standard3 => Standard3HashCalc::quick_insert_string(self, string),
             HashCalcVariant::Roll => RollHashCalc::quick_insert_string(self, string),
         }
     }
@@ -1636,6 +1664,7 @@ impl<'a> State<'a> {
     pub(crate) fn insert_string(&mut self, string: usize, count: usize) {
         match self.hash_calc_variant {
             HashCalcVariant::Standard => StandardHashCalc::insert_string(self, string, count),
+            HashCalcVariant::Standard3 => Standard3HashCalc::insert_string(self, string, count),
             HashCalcVariant::Roll => RollHashCalc::insert_string(self, string, count),
         }
     }
@@ -1954,7 +1983,9 @@ pub(crate) const MIN_LOOKAHEAD: usize = STD_MAX_MATCH + STD_MIN_MATCH + 1;
 
 #[inline]
 pub(crate) fn fill_window(stream: &mut DeflateStream) {
-    debug_assert!(stream.state.lookahead < MIN_LOOKAHEAD);
+    // oxpy: `medium::choose_matcher` also fills the window at the stream
+    // start, until its sample is in.
+    debug_assert!(stream.state.lookahead < MIN_LOOKAHEAD || stream.state.strstart == 0);
 
     let wsize = stream.state.w_size;
 
@@ -4616,7 +4647,92 @@ mod test {
             160, 197, 192, 192, 96, 196, 0, 0, 3, 228, 25, 128,
         ];
 
-        fuzz_based_test(&input, config, &expected);
+        // oxpy: level 6 hashes and matches 3 bytes on this input (it has NUL
+        // bytes, see `medium::choose_matcher`): the stream is no longer
+        // zlib-ng's bytes (`expected`), it decodes to the input and is no
+        // longer than them.
+        let mut output = [0; 1 << 17];
+        let (output, err) = compress_slice(&mut output, &input, config);
+        assert_eq!(err, ReturnCode::Ok);
+        assert!(output.len() <= expected.len(), "{} > {}", output.len(), expected.len());
+        let mut decoded = vec![0; input.len()];
+        let inflate_config = InflateConfig {
+            window_bits: config.window_bits,
+        };
+        let (decoded, err) = decompress_slice(&mut decoded, output, inflate_config);
+        assert_eq!(err, ReturnCode::Ok);
+        assert_eq!(decoded, &input[..]);
+    }
+
+    /// oxpy: `deflate_medium` chooses its matcher per stream at levels 5 and
+    /// 6 (`medium::choose_matcher`): 3 bytes when the first 4 KiB hold a NUL
+    /// byte, however the input is split between calls, 4 bytes otherwise and
+    /// at levels 3 and 4; a reset clears every head the stream set (checked
+    /// on the table) and chooses again.
+    #[test]
+    fn medium_matcher_per_stream() {
+        use crate::deflate::algorithm::MediumMatcher;
+
+        // text, with a NUL byte at 3000 (binary) or 5000 (after the sample)
+        let data = |nul_at: usize| -> Vec<u8> {
+            let mut v: Vec<u8> = b"the quick brown fox jumps over the lazy dog; "
+                .iter()
+                .cycle()
+                .take(20_000)
+                .copied()
+                .collect();
+            v[nul_at] = 0;
+            v
+        };
+        let cases = [
+            (6, 3000, MediumMatcher::Three),
+            (5, 3000, MediumMatcher::Three),
+            (6, 5000, MediumMatcher::Four),
+            (4, 3000, MediumMatcher::Undecided),
+        ];
+        for (level, nul_at, want) in cases {
+            let input = data(nul_at);
+            for chunk in [1, 100, 2999, 3001, 4096, input.len()] {
+                let config = DeflateConfig { level, ..Default::default() };
+                let mut strm = z_stream::default();
+                assert_eq!(init(&mut strm, config), ReturnCode::Ok);
+                let stream = unsafe { DeflateStream::from_stream_mut(&mut strm) }.unwrap();
+                let mut output = vec![0u8; input.len() + 1000];
+                stream.next_out = output.as_mut_ptr();
+                stream.avail_out = output.len() as _;
+                for piece in input.chunks(chunk) {
+                    stream.next_in = piece.as_ptr() as *mut _;
+                    stream.avail_in = piece.len() as _;
+                    assert_eq!(deflate(stream, DeflateFlush::NoFlush), ReturnCode::Ok);
+                    assert_eq!(stream.avail_in, 0);
+                }
+                assert_eq!(deflate(stream, DeflateFlush::Finish), ReturnCode::StreamEnd);
+                assert_eq!(stream.state.medium_matcher, want, "level {level}, NUL at {nul_at}, chunk {chunk}");
+                let n = stream.total_out as usize;
+                let mut decoded = vec![0; input.len()];
+                let (decoded, err) = decompress_slice(&mut decoded, &output[..n], InflateConfig::default());
+                assert_eq!(err, ReturnCode::Ok);
+                assert_eq!(decoded, &input[..]);
+
+                assert_eq!(reset(stream), ReturnCode::Ok);
+                assert!(stream.state.head.as_slice().iter().all(|&h| h == 0), "a head is left set");
+                assert_eq!(stream.state.medium_matcher, MediumMatcher::Undecided);
+                // a short binary stream, cleared sparsely by the next reset
+                let mut short = input[..1500].to_vec();
+                short[700] = 0;
+                stream.next_in = short.as_ptr() as *mut _;
+                stream.avail_in = short.len() as _;
+                stream.next_out = output.as_mut_ptr();
+                stream.avail_out = output.len() as _;
+                assert_eq!(deflate(stream, DeflateFlush::Finish), ReturnCode::StreamEnd);
+                if level >= 5 {
+                    assert_eq!(stream.state.medium_matcher, MediumMatcher::Three);
+                }
+                assert_eq!(reset(stream), ReturnCode::Ok);
+                assert!(stream.state.head.as_slice().iter().all(|&h| h == 0), "a head is left set");
+                assert!(end(stream).is_ok());
+            }
+        }
     }
 
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]

@@ -6,6 +6,9 @@ use crate::deflate::{State, HASH_SIZE, STD_MIN_MATCH};
 pub enum HashCalcVariant {
     Standard,
     Roll,
+    /// oxpy: the standard hash of 3 bytes (`Standard3HashCalc`), which
+    /// `deflate_medium` uses on binary data (see `medium::choose_matcher`).
+    Standard3,
 }
 
 impl HashCalcVariant {
@@ -20,16 +23,33 @@ impl HashCalcVariant {
     }
 }
 
-pub struct StandardHashCalc;
+/// oxpy: the standard hash of the first `BYTES` (4 or 3) of the 4 bytes
+/// read at a position. Upstream's hash is `StdHashCalc<4>`
+/// (`StandardHashCalc`); `deflate_medium` hashes 3 bytes
+/// (`Standard3HashCalc`) on binary data, so that its chains hold the
+/// 3-byte matches (see `medium::choose_matcher`).
+pub struct StdHashCalc<const BYTES: usize>;
 
-impl StandardHashCalc {
+pub type StandardHashCalc = StdHashCalc<4>;
+
+/// oxpy: see `StdHashCalc`.
+pub type Standard3HashCalc = StdHashCalc<3>;
+
+impl<const BYTES: usize> StdHashCalc<BYTES> {
     const HASH_CALC_OFFSET: usize = 0;
 
     const HASH_CALC_MASK: u32 = (HASH_SIZE - 1) as u32;
 
+    /// oxpy: the multiplier. For 3 bytes it is upstream's shifted left by a
+    /// byte: the product is then that of the value shifted left by a byte,
+    /// which the (little-endian) 4th byte leaves. (A mask of the value made
+    /// the compiler load the 3 bytes one and two at a time; a shift is one
+    /// more instruction a position.)
+    const HASH_MUL: u32 = 2654435761u32 << (8 * (4 - BYTES as u32));
+
     fn hash_calc(_: u32, val: u32) -> u32 {
         const HASH_SLIDE: u32 = 16;
-        val.wrapping_mul(2654435761) >> HASH_SLIDE
+        val.wrapping_mul(Self::HASH_MUL) >> HASH_SLIDE
     }
 
     pub fn update_hash(h: u32, val: u32) -> u32 {

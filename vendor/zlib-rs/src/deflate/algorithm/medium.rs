@@ -1,7 +1,7 @@
 #![forbid(unsafe_code)]
 
 use super::flush_block;
-use crate::deflate::hash_calc::StandardHashCalc;
+use crate::deflate::hash_calc::{HashCalcVariant, StdHashCalc};
 use crate::{
     deflate::{
         fill_window, BlockState, DeflateStream, State, MIN_LOOKAHEAD, STD_MAX_MATCH, STD_MIN_MATCH,
@@ -11,6 +11,99 @@ use crate::{
 };
 
 pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockState {
+    // oxpy: levels 5 and 6 choose the matcher of the stream (see
+    // `choose_matcher`); levels 3 and 4, which favour speed (and stop a
+    // search at its first match), keep zlib-ng's.
+    if stream.state.level >= 5 && stream.state.medium_matcher == MediumMatcher::Undecided {
+        let Some(matcher) = choose_matcher(stream, flush) else {
+            return BlockState::NeedMore;
+        };
+        stream.state.medium_matcher = matcher;
+        // At the stream start no position is in the hash table yet: a reset
+        // then has no 4-byte hashes to clear (see `clear_used_heads`).
+        if matcher == MediumMatcher::Three && stream.state.strstart == 0 {
+            stream.state.head_upper_used = false;
+        }
+    }
+    if stream.state.level >= 5 && stream.state.medium_matcher == MediumMatcher::Three {
+        stream.state.hash_calc_variant = HashCalcVariant::Standard3;
+        stream.state.head_std3_used = true;
+        deflate_medium_help::<3>(stream, flush)
+    } else {
+        stream.state.hash_calc_variant = HashCalcVariant::Standard;
+        stream.state.head_upper_used = true;
+        deflate_medium_help::<4>(stream, flush)
+    }
+}
+
+/// oxpy: the matcher of `deflate_medium` at levels 5 and 6, chosen per
+/// stream by `choose_matcher`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MediumMatcher {
+    /// Not chosen yet (since the last reset).
+    Undecided,
+    /// zlib-ng's: hashes of 4 bytes, matches of at least 4 bytes.
+    Four,
+    /// Hashes of 3 bytes (`HashCalcVariant::Standard3`), matches of at
+    /// least 3 bytes (of exactly 3 only within `TOO_FAR`), as zlib's.
+    Three,
+}
+
+/// oxpy: how many of the stream's first bytes `choose_matcher` reads
+/// (at most the window size).
+const SAMPLE: usize = 4096;
+
+/// oxpy: zlib's `TOO_FAR`: a match of 3 bytes further back than this costs
+/// about as much as its 3 literals, so the 3-byte matcher emits literals
+/// instead, as zlib does.
+const TOO_FAR: i64 = 4096;
+
+/// oxpy: chooses the matcher of a stream (at levels 5 and 6) from its first
+/// `SAMPLE` bytes: `Three` if they hold a NUL byte (binary data, the test
+/// git, grep and diff use), else `Four`. `None`: more input is needed.
+///
+/// zlib-ng's medium strategy hashes 4 bytes and so finds no match of 3. On
+/// text that is faster and no larger, but binary files are full of 3-byte
+/// repeats (instruction encodings, small integers, table entries): level 6
+/// came out 2 to 4% larger than C zlib's on ELF files and up to 4.8% on
+/// PNG files. Hashing and matching 3 bytes brings those within 1% of zlib's
+/// (for a quarter to a third of the speed on them: still 2.1 times zlib's
+/// on ELF files, 1.4 on a PNG file), but on text it was 1.5 times slower
+/// and 2% larger, hence the choice per stream. A NUL byte is the cheapest
+/// sign of binary data: no text has one, 4 KiB of random bytes lack one
+/// with a probability of 1e-7, ELF, PNG, pyc and tar files have them in
+/// their first bytes, and so does UTF-16 text (which compresses as well
+/// with either matcher).
+///
+/// The choice depends only on the data and the flushes, not on how the
+/// input is split between calls: at the stream start it waits (returning
+/// `None`) until `SAMPLE` bytes are in the window, or a flush comes. A
+/// window takes at least `w_size` bytes from the stream start, and
+/// `fill_window` takes all the input it has room for, so fewer means all
+/// input was taken. (Reached at a later position, after a change of level,
+/// it reads the bytes ahead.)
+fn choose_matcher(stream: &mut DeflateStream, flush: DeflateFlush) -> Option<MediumMatcher> {
+    let want = Ord::min(SAMPLE, stream.state.w_size);
+    if stream.state.strstart == 0 && stream.state.lookahead < want {
+        fill_window(stream);
+        if stream.state.lookahead < want && flush == DeflateFlush::NoFlush {
+            return None;
+        }
+    }
+    let state = &stream.state;
+    let n = Ord::min(want, state.lookahead);
+    let sample = &state.window.filled()[state.strstart..][..n];
+    // The minimum of every 256 bytes, which vectorises (`contains` searched
+    // a word at a time: 1.5% of level 6 on 4 KiB of text).
+    let has_nul = sample.chunks(256).any(|chunk| chunk.iter().fold(u8::MAX, |m, &b| m.min(b)) == 0);
+    Some(if has_nul { MediumMatcher::Three } else { MediumMatcher::Four })
+}
+
+// oxpy: one function per matcher, each compiled as the single
+// `deflate_medium` was (both inlined into one made the 4-byte one up to 15%
+// slower on 1 to 4 KiB of text).
+#[inline(never)]
+fn deflate_medium_help<const MIN: usize>(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockState {
     let mut state = &mut stream.state;
 
     // For levels below 5, don't check the next position for a better match
@@ -67,7 +160,7 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
         } else {
             hash_head = 0;
             if state.lookahead >= WANT_MIN_MATCH {
-                hash_head = StandardHashCalc::quick_insert_string(state, state.strstart);
+                hash_head = StdHashCalc::<MIN>::quick_insert_string(state, state.strstart);
             }
 
             current_match.strstart = state.strstart as u16;
@@ -88,7 +181,7 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
                 state.match_start = match_start;
                 current_match.match_length = match_length as u16;
                 current_match.match_start = match_start;
-                if (current_match.match_length as usize) < WANT_MIN_MATCH {
+                if (current_match.match_length as usize) < MIN || too_far::<MIN>(match_length, dist) {
                     current_match.match_length = 1;
                 }
                 if current_match.match_start >= current_match.strstart {
@@ -105,7 +198,7 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
             }
         }
 
-        insert_match(state, current_match);
+        insert_match::<MIN>(state, current_match);
 
         /* now, look ahead one */
         if !early_exit
@@ -114,7 +207,7 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
                 < (state.window_size - MIN_LOOKAHEAD)
         {
             state.strstart = (current_match.strstart + current_match.match_length) as usize;
-            hash_head = StandardHashCalc::quick_insert_string(state, state.strstart);
+            hash_head = StdHashCalc::<MIN>::quick_insert_string(state, state.strstart);
 
             next_match.strstart = state.strstart as u16;
             next_match.orgstart = next_match.strstart;
@@ -139,7 +232,7 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
                     /* this can happen due to some restarts */
                     next_match.match_length = 1;
                 }
-                if (next_match.match_length as usize) < WANT_MIN_MATCH {
+                if (next_match.match_length as usize) < MIN || too_far::<MIN>(match_length, dist) {
                     next_match.match_length = 1;
                 } else {
                     fizzle_matches(
@@ -161,16 +254,16 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
         }
 
         /* now emit the current match */
-        let mut bflush = emit_match(state, current_match);
+        let mut bflush = emit_match::<MIN>(state, current_match);
 
         /* move the "cursor" forward */
         state.strstart += current_match.match_length as usize;
 
         // oxpy: see `skip_literals`
-        if (current_match.match_length as usize) < WANT_MIN_MATCH {
+        if (current_match.match_length as usize) < MIN {
             misses += 1;
             if misses > SKIP_AFTER && next_match.match_length == 1 {
-                if let Some(full) = skip_literals(state, misses) {
+                if let Some(full) = skip_literals::<MIN>(state, misses) {
                     next_match.match_length = 0;
                     bflush |= full;
                 }
@@ -217,9 +310,12 @@ const SKIP_MAX: usize = 15;
 /// the benchmark's binary data; what is lost are short matches inside such
 /// stretches: 0.2% more output on a PNG file, under 0.1% on the benchmark's
 /// data, on binaries, pyc files and a tar file of source.
+///
+/// `MIN`: the matcher's hash, as in `insert_match` (the choice of hash
+/// through `state.insert_string` made level 6 3 to 4% slower on binary data).
 #[cold]
 #[inline(never)]
-fn skip_literals(state: &mut State, misses: u32) -> Option<bool> {
+fn skip_literals<const MIN: usize>(state: &mut State, misses: u32) -> Option<bool> {
     let skip = ((misses - SKIP_AFTER) as usize).div_ceil(SKIP_DIV).min(SKIP_MAX);
     // the literal at strstart and `skip` more
     let count = (1 + skip).min(state.sym_buf.room());
@@ -228,7 +324,7 @@ fn skip_literals(state: &mut State, misses: u32) -> Option<bool> {
         return None;
     }
     let strstart = state.strstart;
-    state.insert_string(strstart + 1, count - 1);
+    StdHashCalc::<MIN>::insert_string(state, strstart + 1, count - 1);
     let mut bflush = false;
     for &lc in &state.window.filled()[strstart..][..count] {
         bflush |= State::tally_lit_help(&mut state.sym_buf, &mut state.l_desc, lc);
@@ -271,6 +367,13 @@ fn catch_up(state: &mut State, mut m: Match) -> Match {
     m
 }
 
+/// oxpy: whether the 3-byte matcher takes a match of `match_length` found
+/// `dist` bytes back as literals (see `TOO_FAR`).
+#[inline(always)]
+fn too_far<const MIN: usize>(match_length: usize, dist: i64) -> bool {
+    MIN == 3 && match_length == 3 && dist > TOO_FAR
+}
+
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 struct Match {
@@ -280,11 +383,11 @@ struct Match {
     orgstart: u16,
 }
 
-fn emit_match(state: &mut State, m: Match) -> bool {
+fn emit_match<const MIN: usize>(state: &mut State, m: Match) -> bool {
     let mut bflush = false;
 
     /* matches that are not long enough we need to emit as literals */
-    if (m.match_length as usize) < WANT_MIN_MATCH {
+    if (m.match_length as usize) < MIN {
         for lc in &state.window.filled()[state.strstart..][..m.match_length as usize] {
             bflush |= State::tally_lit_help(&mut state.sym_buf, &mut state.l_desc, *lc);
         }
@@ -302,20 +405,22 @@ fn emit_match(state: &mut State, m: Match) -> bool {
 }
 
 #[inline(always)]
-fn insert_match(state: &mut State, mut m: Match) {
+fn insert_match<const MIN: usize>(state: &mut State, mut m: Match) {
+    // oxpy: the hash of the matcher (`MIN` bytes) directly, not through
+    // `state.insert_string`'s choice among the hashes of every level.
     if state.lookahead <= (m.match_length as usize + WANT_MIN_MATCH) {
         return;
     }
 
     /* matches that are not long enough we need to emit as literals */
-    if (m.match_length as usize) < WANT_MIN_MATCH {
+    if (m.match_length as usize) < MIN {
         m.strstart += 1;
         m.match_length -= 1;
         if m.match_length > 0 && m.strstart >= m.orgstart {
             if m.strstart + m.match_length > m.orgstart {
-                state.insert_string(m.strstart as usize, m.match_length as usize);
+                StdHashCalc::<MIN>::insert_string(state, m.strstart as usize, m.match_length as usize);
             } else {
-                state.insert_string(m.strstart as usize, (m.orgstart - m.strstart + 1) as usize);
+                StdHashCalc::<MIN>::insert_string(state, m.strstart as usize, (m.orgstart - m.strstart + 1) as usize);
             }
         }
         return;
@@ -331,12 +436,12 @@ fn insert_match(state: &mut State, mut m: Match) {
 
         if m.strstart >= m.orgstart {
             if m.strstart + m.match_length > m.orgstart {
-                state.insert_string(m.strstart as usize, m.match_length as usize);
+                StdHashCalc::<MIN>::insert_string(state, m.strstart as usize, m.match_length as usize);
             } else {
-                state.insert_string(m.strstart as usize, (m.orgstart - m.strstart + 1) as usize);
+                StdHashCalc::<MIN>::insert_string(state, m.strstart as usize, (m.orgstart - m.strstart + 1) as usize);
             }
         } else if m.orgstart < m.strstart + m.match_length {
-            state.insert_string(
+            StdHashCalc::<MIN>::insert_string(state,
                 m.orgstart as usize,
                 (m.strstart + m.match_length - m.orgstart) as usize,
             );
@@ -346,7 +451,7 @@ fn insert_match(state: &mut State, mut m: Match) {
         m.match_length = 0;
 
         if (m.strstart as usize) >= (STD_MIN_MATCH - 2) {
-            StandardHashCalc::quick_insert_string(state, m.strstart as usize + 2 - STD_MIN_MATCH);
+            StdHashCalc::<MIN>::quick_insert_string(state, m.strstart as usize + 2 - STD_MIN_MATCH);
         }
 
         /* If lookahead < WANT_MIN_MATCH, ins_h is garbage, but it does not
@@ -355,6 +460,7 @@ fn insert_match(state: &mut State, mut m: Match) {
     }
 }
 
+#[inline(always)]
 fn fizzle_matches(window: &[u8], max_dist: usize, current: &mut Match, next: &mut Match) {
     /* step zero: sanity checks */
 

@@ -8,6 +8,7 @@ use self::{huff::deflate_huff, rle::deflate_rle, stored::deflate_stored};
 mod fast;
 mod huff;
 mod medium;
+pub(crate) use medium::MediumMatcher; // oxpy: see `medium::choose_matcher`
 mod quick;
 mod rle;
 mod slow;
