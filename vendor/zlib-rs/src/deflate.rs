@@ -11,7 +11,7 @@ use crate::{
 };
 
 use self::{
-    algorithm::{MediumMatcher, CONFIGURATION_TABLE},
+    algorithm::{Matcher, CONFIGURATION_TABLE},
     hash_calc::{HashCalcVariant, RollHashCalc, Standard3HashCalc, StandardHashCalc},
     pending::Pending,
     sym_buf::SymBuf,
@@ -423,7 +423,7 @@ pub fn init(stream: &mut z_stream, config: DeflateConfig) -> ReturnCode {
         roll_next: usize::MAX,
         skip_back: 0,
         head_std3_used: false,
-        medium_matcher: MediumMatcher::Undecided,
+        matcher: Matcher::Undecided,
         _cache_line_0: (),
         _cache_line_1: (),
         _cache_line_2: (),
@@ -708,7 +708,7 @@ pub fn copy<'a>(
         roll_next: source_state.roll_next,
         skip_back: source_state.skip_back,
         head_std3_used: source_state.head_std3_used,
-        medium_matcher: source_state.medium_matcher,
+        matcher: source_state.matcher,
         huffman_heap: Heap::new(),
         crc_fold: source_state.crc_fold,
         gzhead: None,
@@ -867,7 +867,7 @@ fn lm_init(state: &mut State, head_clear: bool) {
     state.head_roll_used = false;
     state.head_std3_used = false;
     state.roll_next = usize::MAX;
-    state.medium_matcher = MediumMatcher::Undecided;
+    state.matcher = Matcher::Undecided;
 
     // Set the default configuration parameters:
     lm_set_level(state, state.level);
@@ -1560,7 +1560,7 @@ pub(crate) struct State<'a> {
 
     /// oxpy: the matcher `deflate_medium` chose for this stream from its
     /// first bytes (see `medium::choose_matcher`).
-    pub(crate) medium_matcher: MediumMatcher,
+    pub(crate) matcher: Matcher,
 
     /// oxpy: the heap that builds the Huffman trees, kept (zlib's
     /// `s->heap`): a new one per tree was cleared each time (2.9 KiB), and
@@ -4664,14 +4664,15 @@ mod test {
         assert_eq!(decoded, &input[..]);
     }
 
-    /// oxpy: `deflate_medium` chooses its matcher per stream at levels 5 and
-    /// 6 (`medium::choose_matcher`): 3 bytes when the first 4 KiB hold a NUL
-    /// byte, however the input is split between calls, 4 bytes otherwise and
-    /// at levels 3 and 4; a reset clears every head the stream set (checked
-    /// on the table) and chooses again.
+    /// oxpy: `deflate_medium` (levels 5 and 6) and `deflate_fast` (level 2)
+    /// choose their matcher per stream (`medium::choose_matcher`): 3 bytes
+    /// when the first 4 KiB hold a NUL byte, however the input is split
+    /// between calls, 4 bytes otherwise and at levels 3 and 4; a reset
+    /// clears every head the stream set (checked on the table) and chooses
+    /// again.
     #[test]
-    fn medium_matcher_per_stream() {
-        use crate::deflate::algorithm::MediumMatcher;
+    fn matcher_per_stream() {
+        use crate::deflate::algorithm::Matcher;
 
         // text, with a NUL byte at 3000 (binary) or 5000 (after the sample)
         let data = |nul_at: usize| -> Vec<u8> {
@@ -4685,10 +4686,12 @@ mod test {
             v
         };
         let cases = [
-            (6, 3000, MediumMatcher::Three),
-            (5, 3000, MediumMatcher::Three),
-            (6, 5000, MediumMatcher::Four),
-            (4, 3000, MediumMatcher::Undecided),
+            (6, 3000, Matcher::Three),
+            (5, 3000, Matcher::Three),
+            (6, 5000, Matcher::Four),
+            (2, 3000, Matcher::Three),
+            (2, 5000, Matcher::Four),
+            (4, 3000, Matcher::Undecided),
         ];
         for (level, nul_at, want) in cases {
             let input = data(nul_at);
@@ -4707,7 +4710,7 @@ mod test {
                     assert_eq!(stream.avail_in, 0);
                 }
                 assert_eq!(deflate(stream, DeflateFlush::Finish), ReturnCode::StreamEnd);
-                assert_eq!(stream.state.medium_matcher, want, "level {level}, NUL at {nul_at}, chunk {chunk}");
+                assert_eq!(stream.state.matcher, want, "level {level}, NUL at {nul_at}, chunk {chunk}");
                 let n = stream.total_out as usize;
                 let mut decoded = vec![0; input.len()];
                 let (decoded, err) = decompress_slice(&mut decoded, &output[..n], InflateConfig::default());
@@ -4716,7 +4719,7 @@ mod test {
 
                 assert_eq!(reset(stream), ReturnCode::Ok);
                 assert!(stream.state.head.as_slice().iter().all(|&h| h == 0), "a head is left set");
-                assert_eq!(stream.state.medium_matcher, MediumMatcher::Undecided);
+                assert_eq!(stream.state.matcher, Matcher::Undecided);
                 // a short binary stream, cleared sparsely by the next reset
                 let mut short = input[..1500].to_vec();
                 short[700] = 0;
@@ -4725,8 +4728,8 @@ mod test {
                 stream.next_out = output.as_mut_ptr();
                 stream.avail_out = output.len() as _;
                 assert_eq!(deflate(stream, DeflateFlush::Finish), ReturnCode::StreamEnd);
-                if level >= 5 {
-                    assert_eq!(stream.state.medium_matcher, MediumMatcher::Three);
+                if level != 4 {
+                    assert_eq!(stream.state.matcher, Matcher::Three);
                 }
                 assert_eq!(reset(stream), ReturnCode::Ok);
                 assert!(stream.state.head.as_slice().iter().all(|&h| h == 0), "a head is left set");

@@ -1,7 +1,7 @@
 #![forbid(unsafe_code)]
 
-use super::flush_block;
-use crate::deflate::hash_calc::StandardHashCalc;
+use super::{flush_block, stream_matcher, Matcher};
+use crate::deflate::hash_calc::StdHashCalc;
 use crate::{
     deflate::{
         fill_window, BlockState, DeflateStream, MIN_LOOKAHEAD, STD_MIN_MATCH, WANT_MIN_MATCH,
@@ -10,6 +10,21 @@ use crate::{
 };
 
 pub fn deflate_fast(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockState {
+    // oxpy: as zlib's level 1 (which the module runs as this, zlib-rs's
+    // level 2), binary streams hash and match 3 bytes: with zlib-ng's 4,
+    // level 1 output was 11% larger than zlib's on a PNG file (see
+    // `medium::choose_matcher`).
+    match stream_matcher(stream, flush) {
+        Some(Matcher::Three) => deflate_fast_help::<3>(stream, flush),
+        Some(_) => deflate_fast_help::<4>(stream, flush),
+        None => BlockState::NeedMore,
+    }
+}
+
+/// oxpy: `deflate_fast` with hashes and matches of `MIN` bytes (one copy
+/// per matcher, as `deflate_medium`'s).
+#[inline(never)]
+fn deflate_fast_help<const MIN: usize>(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockState {
     loop {
         // Make sure that we always have enough lookahead, except
         // at the end of the input file. We need STD_MAX_MATCH bytes
@@ -37,7 +52,7 @@ pub fn deflate_fast(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
                     .try_into()
                     .unwrap(),
             );
-            let hash_head = StandardHashCalc::quick_insert_value(state, state.strstart, val);
+            let hash_head = StdHashCalc::<MIN>::quick_insert_value(state, state.strstart, val);
             let dist = state.strstart as isize - hash_head as isize;
 
             // Find the longest match for the string starting at offset state.strstart.
@@ -48,7 +63,7 @@ pub fn deflate_fast(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
                 let mut match_len;
                 (match_len, state.match_start) =
                     crate::deflate::longest_match::longest_match(state, hash_head, state.prev_length);
-                if match_len >= WANT_MIN_MATCH {
+                if match_len >= MIN {
                     let bflush = state.tally_dist(
                         state.strstart - state.match_start as usize,
                         match_len - STD_MIN_MATCH,
@@ -63,11 +78,11 @@ pub fn deflate_fast(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockSta
                         match_len -= 1; /* string at strstart already in table */
                         state.strstart += 1;
 
-                        state.insert_string(state.strstart, match_len);
+                        StdHashCalc::<MIN>::insert_string(state, state.strstart, match_len);
                         state.strstart += match_len;
                     } else {
                         state.strstart += match_len;
-                        StandardHashCalc::quick_insert_string(
+                        StdHashCalc::<MIN>::quick_insert_string(
                             state,
                             state.strstart + 2 - STD_MIN_MATCH,
                         );

@@ -14,32 +14,57 @@ pub fn deflate_medium(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockS
     // oxpy: levels 5 and 6 choose the matcher of the stream (see
     // `choose_matcher`); levels 3 and 4, which favour speed (and stop a
     // search at its first match), keep zlib-ng's.
-    if stream.state.level >= 5 && stream.state.medium_matcher == MediumMatcher::Undecided {
-        let Some(matcher) = choose_matcher(stream, flush) else {
-            return BlockState::NeedMore;
-        };
-        stream.state.medium_matcher = matcher;
-        // At the stream start no position is in the hash table yet: a reset
-        // then has no 4-byte hashes to clear (see `clear_used_heads`).
-        if matcher == MediumMatcher::Three && stream.state.strstart == 0 {
-            stream.state.head_upper_used = false;
+    let matcher = if stream.state.level >= 5 {
+        match stream_matcher(stream, flush) {
+            Some(matcher) => matcher,
+            None => return BlockState::NeedMore,
         }
-    }
-    if stream.state.level >= 5 && stream.state.medium_matcher == MediumMatcher::Three {
-        stream.state.hash_calc_variant = HashCalcVariant::Standard3;
-        stream.state.head_std3_used = true;
+    } else {
+        use_hash_of(&mut stream.state, Matcher::Four);
+        Matcher::Four
+    };
+    if matcher == Matcher::Three {
         deflate_medium_help::<3>(stream, flush)
     } else {
-        stream.state.hash_calc_variant = HashCalcVariant::Standard;
-        stream.state.head_upper_used = true;
         deflate_medium_help::<4>(stream, flush)
     }
 }
 
-/// oxpy: the matcher of `deflate_medium` at levels 5 and 6, chosen per
-/// stream by `choose_matcher`.
+/// oxpy: the stream's matcher (chosen by `choose_matcher` if it is not
+/// yet; `None`: more input is needed first), with the hash it uses set.
+pub(crate) fn stream_matcher(stream: &mut DeflateStream, flush: DeflateFlush) -> Option<Matcher> {
+    if stream.state.matcher == Matcher::Undecided {
+        let matcher = choose_matcher(stream, flush)?;
+        stream.state.matcher = matcher;
+        // At the stream start no position is in the hash table yet: a reset
+        // then has no 4-byte hashes to clear (see `clear_used_heads`).
+        if matcher == Matcher::Three && stream.state.strstart == 0 {
+            stream.state.head_upper_used = false;
+        }
+    }
+    let matcher = stream.state.matcher;
+    use_hash_of(&mut stream.state, matcher);
+    Some(matcher)
+}
+
+/// oxpy: sets the hash of `matcher` as the state's (for `insert_string`
+/// and a reset's clear of the heads it sets).
+#[inline(always)]
+fn use_hash_of(state: &mut State, matcher: Matcher) {
+    if matcher == Matcher::Three {
+        state.hash_calc_variant = HashCalcVariant::Standard3;
+        state.head_std3_used = true;
+    } else {
+        state.hash_calc_variant = HashCalcVariant::Standard;
+        state.head_upper_used = true;
+    }
+}
+
+/// oxpy: the matcher of `deflate_medium` at levels 5 and 6 and of
+/// `deflate_fast` (level 2: the module's level 1), chosen per stream by
+/// `choose_matcher`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MediumMatcher {
+pub(crate) enum Matcher {
     /// Not chosen yet (since the last reset).
     Undecided,
     /// zlib-ng's: hashes of 4 bytes, matches of at least 4 bytes.
@@ -82,7 +107,7 @@ const TOO_FAR: i64 = 4096;
 /// `fill_window` takes all the input it has room for, so fewer means all
 /// input was taken. (Reached at a later position, after a change of level,
 /// it reads the bytes ahead.)
-fn choose_matcher(stream: &mut DeflateStream, flush: DeflateFlush) -> Option<MediumMatcher> {
+fn choose_matcher(stream: &mut DeflateStream, flush: DeflateFlush) -> Option<Matcher> {
     let want = Ord::min(SAMPLE, stream.state.w_size);
     if stream.state.strstart == 0 && stream.state.lookahead < want {
         fill_window(stream);
@@ -96,7 +121,7 @@ fn choose_matcher(stream: &mut DeflateStream, flush: DeflateFlush) -> Option<Med
     // The minimum of every 256 bytes, which vectorises (`contains` searched
     // a word at a time: 1.5% of level 6 on 4 KiB of text).
     let has_nul = sample.chunks(256).any(|chunk| chunk.iter().fold(u8::MAX, |m, &b| m.min(b)) == 0);
-    Some(if has_nul { MediumMatcher::Three } else { MediumMatcher::Four })
+    Some(if has_nul { Matcher::Three } else { Matcher::Four })
 }
 
 // oxpy: one function per matcher, each compiled as the single

@@ -8,7 +8,8 @@ use self::{huff::deflate_huff, rle::deflate_rle, stored::deflate_stored};
 mod fast;
 mod huff;
 mod medium;
-pub(crate) use medium::MediumMatcher; // oxpy: see `medium::choose_matcher`
+pub(crate) use medium::Matcher; // oxpy: see `medium::choose_matcher`
+use medium::stream_matcher;
 mod quick;
 mod rle;
 mod slow;
