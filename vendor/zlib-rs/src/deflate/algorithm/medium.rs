@@ -83,7 +83,7 @@ const SAMPLE: usize = 4096;
 /// instead, as zlib does.
 const TOO_FAR: i64 = 4096;
 
-/// oxpy: chooses the matcher of a stream (at levels 5 and 6) from its first
+/// oxpy: chooses the matcher of a stream (levels 2, 5 and 6) from its first
 /// `SAMPLE` bytes: `Three` if they hold a NUL byte (binary data, the test
 /// git, grep and diff use), else `Four`. `None`: more input is needed.
 ///
