@@ -152,11 +152,12 @@ impl<T> Drop for Bound<'_, T> {
 pub(crate) unsafe fn decref(op: *mut ffi::PyObject) {
     #[cfg(all(Py_3_12, not(Py_3_14), target_pointer_width = "64", target_endian = "little"))]
     {
-        // SAFETY: as the caller promised; on these versions and targets the
-        // refcount is a 64-bit field whose first 32 bits (`ob_refcnt_split[0]`)
-        // are its low half, the half `Py_INCREF` updates. A low half that reads
-        // negative as i32 is `_Py_IsImmortal`; above 1, subtracting one from it
-        // is subtracting one from the whole count, which stays above zero.
+        // On these versions and targets the refcount is a 64-bit field whose
+        // first 32 bits (`ob_refcnt_split[0]`) are its low half, the half
+        // `Py_INCREF` updates. A low half that reads negative as i32 is
+        // `_Py_IsImmortal`; above 1, subtracting one from it is subtracting
+        // one from the whole count, which stays above zero.
+        // SAFETY: as the caller promised, with that layout.
         unsafe {
             let low = (*op).ob_refcnt.ob_refcnt_split[0];
             if (low as i32) < 0 {

@@ -70,7 +70,9 @@ pub(crate) enum Matcher {
     /// zlib-ng's: hashes of 4 bytes, matches of at least 4 bytes.
     Four,
     /// Hashes of 3 bytes (`HashCalcVariant::Standard3`), matches of at
-    /// least 3 bytes (of exactly 3 only within `TOO_FAR`), as zlib's.
+    /// least 3 bytes, as zlib's (`deflate_medium` takes those of exactly 3
+    /// only within `TOO_FAR`, as zlib's `deflate_slow`; `deflate_fast` takes
+    /// them all, as zlib's `deflate_fast`).
     Three,
 }
 
