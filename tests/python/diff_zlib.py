@@ -285,12 +285,20 @@ def roundtrip_outcome(differ, compressed, data, wbits, zdict=None):
     return ("ok", "roundtrip failed", tuple(results))
 
 
+def stream_header(compressed, wbits):
+    """The wrapper's header of a whole stream made with `wbits`: 2 bytes of
+    zlib (its FLEVEL field tells the level), 10 of gzip (XFL, OS), none raw."""
+    kind = stream_kind(wbits)
+    return compressed[:{"zlib": 2, "gzip": 10}.get(kind[0], 0)] if kind else b""
+
+
 def compressed_outcome(differ, o, data, wbits, zdict=None):
     """A compression call's outcome with the compressed bytes replaced by
-    the round trip check (compressed bytes legitimately differ)."""
+    the round trip check and the stream's header (the deflate data
+    legitimately differs; the header must not)."""
     if o[0] != "ok" or o[1] != "builtins.bytes" or data is None:
         return o
-    return ("ok", o[1], roundtrip_outcome(differ, o[2], data, wbits, zdict))
+    return ("ok", o[1], (roundtrip_outcome(differ, o[2], data, wbits, zdict), stream_header(o[2], wbits)))
 
 
 def call_compress(differ, args, kwargs=None):
@@ -416,7 +424,8 @@ class Pair:
             check(self.differ, f"{type(self.c).__name__}.{name}", self.detail(name), oc, orust)
 
     def check_decodable(self, final):
-        """Both outputs so far decompress, with both modules, to what was fed."""
+        """Both outputs so far decompress, with both modules, to what was fed;
+        finished streams have the same header."""
         data = bytes(self.fed)
         for side, out in (("C", self.c_out), ("Rust", self.rust_out)):
             o = self.decode(bytes(out), data, final)
@@ -424,6 +433,10 @@ class Pair:
             if o != ("ok", "roundtrip", True):
                 self.differ.report("<roundtrip>", self.detail(f"decompress the {side} stream ({len(out)} bytes)"),
                                    f"expected {len(data)} bytes back", short_repr(o))
+        if final:
+            headers = [("ok", "header", stream_header(bytes(out), int_value(self.wbits)))
+                       for out in (self.c_out, self.rust_out)]
+            check(self.differ, "<header>", self.detail("the finished streams' headers"), *headers)
 
     def decode(self, stream, data, final):
         results = []

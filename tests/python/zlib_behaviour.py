@@ -1,6 +1,6 @@
 """Behaviour checks of oxpy's zlib that a differential test cannot see.
 
-    python zlib_behaviour.py --rust <overlay>/zlib<EXT_SUFFIX> [--c <.so>] [--parts gil,threads,bomb,interop]
+    python zlib_behaviour.py --rust <overlay>/zlib<EXT_SUFFIX> [--c <.so>] [--parts gil,threads,bomb,interop,sizes]
                              [--bomb-mib 1024] [--min-window 0.5]
 
 1. gil: the Rust zlib.compress, Compress.compress and Decompress.decompress
@@ -32,6 +32,13 @@
 4. interop: diff_zlib's cross-module matrix: data compressed by C decompresses
    with Rust and vice versa, for every compression wbits x every compatible
    decompression wbits, and for streams made with every flush mode.
+5. sizes: compression ratio against C's at the same level (the issue's
+   bound: within 2%). Every level 0-9, and Z_FILTERED at 4, 6 and 9, on real
+   files and the benchmark's data: two ELF files of lib-dynload, the repo's
+   bench/ratios.png, bench__json's 180 KiB mixed document, typing.py and its
+   marshalled code, a tar of Lib/json and Lib/email, and diff_zlib's text and
+   binary data (1 MiB each). Each output must also decompress (with C) to
+   its input.
 
 Prints what it checked, ends with `OXPY-RESULT {json}` (run = checks,
 failed = failed checks) and exits 1 on any failure.
@@ -518,11 +525,73 @@ def part_interop(checks, c, rust):
               f"{differ.total_calls} comparisons, {differ.total_mismatches} mismatches")
 
 
+# -- 5. sizes --------------------------------------------------------------------------
+
+SIZE_BOUND = 1.02
+
+
+def size_corpus(c):
+    """(name, bytes) of the real files and benchmark data the size check compresses."""
+    import io
+    import marshal
+    import sysconfig
+    import tarfile
+    import diff_zlib
+    import bench__json
+    corpus = []
+    dynload = os.path.dirname(getattr(c, "__file__", None) or sysconfig.get_config_var("DESTSHARED") + "/x")
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    for name in ("_decimal", "unicodedata"):
+        path = os.path.join(dynload, name + suffix)
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                corpus.append((name + suffix, f.read()))
+    with open(os.path.join(HERE, "..", "..", "bench", "ratios.png"), "rb") as f:
+        corpus.append(("bench/ratios.png", f.read()))
+    corpus.append(("mixed JSON", bench__json.stock_dumps(bench__json.document("mixed", bench__json.MIXED_SIZE)).encode()))
+    lib = sysconfig.get_paths()["stdlib"]
+    with open(os.path.join(lib, "typing.py"), "rb") as f:
+        source = f.read()
+    corpus.append(("typing.py", source))
+    corpus.append(("typing code (marshal)", marshal.dumps(compile(source, "typing.py", "exec"))))
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for sub in ("json", "email"):
+            t.add(os.path.join(lib, sub), arcname=sub, filter=lambda i: None if "__pycache__" in i.name else i)
+    corpus.append(("tar of Lib/json, Lib/email", tar.getvalue()))
+    corpus.append(("bench text 1 MiB", diff_zlib.text_data(random.Random("text-1048576"), 1 << 20)))
+    corpus.append(("bench binary 1 MiB", diff_zlib.binary_data(random.Random("binary-1048576"), 1 << 20)))
+    return corpus
+
+
+def part_sizes(checks, c, rust):
+    print(f"5. sizes: Rust / C compressed size at the same level, bound {SIZE_BOUND}", flush=True)
+    corpus = size_corpus(c)
+    print("  " + ", ".join(f"{name} ({len(data) >> 10} KiB)" for name, data in corpus), flush=True)
+    settings = [(level, 0) for level in range(10)] + [(level, 1) for level in (4, 6, 9)]
+    for level, strategy in settings:
+        ratios, bad = [], []
+        for name, data in corpus:
+            sizes = []
+            for m in (c, rust):
+                o = m.compressobj(level, m.DEFLATED, 15, 8, strategy)
+                out = o.compress(data) + o.flush()
+                if c.decompress(out) != data:
+                    bad.append(name)
+                sizes.append(len(out))
+            ratios.append((sizes[1] / sizes[0], name))
+        worst = max(ratios)
+        label = f"level {level}" + (", Z_FILTERED" if strategy else "")
+        checks.ok(worst[0] <= SIZE_BOUND and not bad, f"{label}: every output within {SIZE_BOUND} of C's size",
+                  f"worst {worst[0]:.4f} ({worst[1]}), best {min(ratios)[0]:.4f}"
+                  + (f"; does not decompress: {bad}" if bad else ""))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rust", required=True, help="the Rust zlib extension module file")
     parser.add_argument("--c", help="the C zlib extension module file (default: lib-dynload's)")
-    parser.add_argument("--parts", default="gil,threads,bomb,interop")
+    parser.add_argument("--parts", default="gil,threads,bomb,interop,sizes")
     parser.add_argument("--bomb-mib", type=int, default=1024, help="MiB of zeros in the bomb (default 1024)")
     parser.add_argument("--min-window", type=float, default=0.5, help="seconds a GIL-check call must take")
     parser.add_argument("--bomb-child", action="store_true", help=argparse.SUPPRESS)
@@ -545,6 +614,8 @@ def main():
         part_threads(checks, c, rust)
     if "interop" in parts:
         part_interop(checks, c, rust)
+    if "sizes" in parts:
+        part_sizes(checks, c, rust)
     elapsed = time.monotonic() - started
     print(f"zlib behaviour: {checks.run} checks in {elapsed:.1f}s: {checks.failed} failed, {checks.skipped} skipped")
     for f in checks.failures:

@@ -266,7 +266,7 @@ fn compress<'py>(
     let stream = match spares.deflater(key) {
         Some(d) => d,
         None => {
-            new_deflater(level, DEFLATED, wbits, DEF_MEM_LEVEL, z::Z_DEFAULT_STRATEGY).map_err(|e| match e.code {
+            Deflater::new(level, DEFLATED, wbits, DEF_MEM_LEVEL, z::Z_DEFAULT_STRATEGY).map_err(|e| match e.code {
                 Z_MEM_ERROR => MemoryError::raise(py, "Out of memory while compressing data"),
                 Z_STREAM_ERROR => zlib_raise(module, "Bad compression level"),
                 _ => zlib_error(module, &e, "while compressing data"),
@@ -282,14 +282,6 @@ fn compress<'py>(
         spares.keep_deflater(key, d);
     }
     finish(py, out)
-}
-
-/// `deflateInit2`, with zlib-rs's level 2 standing in for level 1: zlib-rs
-/// (after zlib-ng) compresses level 1 with a quick strategy whose output is
-/// about 25% larger than C zlib's level 1 on text; its level 2 is C's
-/// level-1 algorithm (greedy matching), faster than C and as compact.
-fn new_deflater(level: i32, method: i32, wbits: i32, mem_level: i32, strategy: i32) -> Result<Deflater, z::Error> {
-    Deflater::new(if level == 1 { 2 } else { level }, method, wbits, mem_level, strategy)
 }
 
 /// Returns a bytes object containing the uncompressed data.
@@ -387,7 +379,7 @@ fn compressobj<'py>(
     let key = [level, method, wbits, memLevel, strategy];
     let mut stream = match module_state(module)?.spares.deflater(key) {
         Some(d) => d,
-        None => new_deflater(level, method, wbits, memLevel, strategy).map_err(|e| match e.code {
+        None => Deflater::new(level, method, wbits, memLevel, strategy).map_err(|e| match e.code {
             Z_MEM_ERROR => MemoryError::raise(py, "Can't allocate memory for compression object"),
             Z_STREAM_ERROR => ValueError::raise(py, "Invalid initialization option"),
             _ => zlib_error(module, &e, "while creating compression object"),

@@ -1558,7 +1558,7 @@ pub(crate) struct State<'a> {
     /// may have set heads since the table was last cleared.
     pub(crate) head_std3_used: bool,
 
-    /// oxpy: the matcher `deflate_medium` chose for this stream from its
+    /// oxpy: the matcher levels 1 to 8 chose for this stream from its
     /// first bytes (see `medium::choose_matcher`).
     pub(crate) matcher: Matcher,
 
@@ -4664,12 +4664,11 @@ mod test {
         assert_eq!(decoded, &input[..]);
     }
 
-    /// oxpy: `deflate_medium` (levels 5 and 6) and `deflate_fast` (level 2)
-    /// choose their matcher per stream (`medium::choose_matcher`): 3 bytes
-    /// when the first 4 KiB hold a NUL byte, however the input is split
-    /// between calls, 4 bytes otherwise and at levels 3 and 4; a reset
-    /// clears every head the stream set (checked on the table) and chooses
-    /// again.
+    /// oxpy: levels 1 to 8 choose their matcher per stream
+    /// (`medium::choose_matcher`): 3 bytes when the first 4 KiB hold a NUL
+    /// byte, however the input is split between calls, 4 bytes otherwise;
+    /// level 9 does not choose (it hashes 3 bytes). A reset clears every
+    /// head the stream set (checked on the table) and chooses again.
     #[test]
     fn matcher_per_stream() {
         use crate::deflate::algorithm::Matcher;
@@ -4689,9 +4688,14 @@ mod test {
             (6, 3000, Matcher::Three),
             (5, 3000, Matcher::Three),
             (6, 5000, Matcher::Four),
+            (1, 3000, Matcher::Three),
             (2, 3000, Matcher::Three),
             (2, 5000, Matcher::Four),
-            (4, 3000, Matcher::Undecided),
+            (3, 3000, Matcher::Three),
+            (4, 5000, Matcher::Four),
+            (7, 3000, Matcher::Three),
+            (8, 5000, Matcher::Four),
+            (9, 3000, Matcher::Undecided),
         ];
         for (level, nul_at, want) in cases {
             let input = data(nul_at);
@@ -4728,7 +4732,7 @@ mod test {
                 stream.next_out = output.as_mut_ptr();
                 stream.avail_out = output.len() as _;
                 assert_eq!(deflate(stream, DeflateFlush::Finish), ReturnCode::StreamEnd);
-                if level != 4 {
+                if level != 9 {
                     assert_eq!(stream.state.matcher, Matcher::Three);
                 }
                 assert_eq!(reset(stream), ReturnCode::Ok);

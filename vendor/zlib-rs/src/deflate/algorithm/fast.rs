@@ -10,10 +10,9 @@ use crate::{
 };
 
 pub fn deflate_fast(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockState {
-    // oxpy: as zlib's level 1 (which the module runs as this, zlib-rs's
-    // level 2), binary streams hash and match 3 bytes: with zlib-ng's 4,
-    // level 1 output was 11% larger than zlib's on a PNG file (see
-    // `medium::choose_matcher`).
+    // oxpy: as in zlib's levels 1 and 2 (which this runs), binary streams
+    // hash and match 3 bytes: with zlib-ng's 4, level 1 output was 11%
+    // larger than zlib's on a PNG file (see `medium::choose_matcher`).
     match stream_matcher(stream, flush) {
         Some(Matcher::Three) => deflate_fast_help::<3>(stream, flush),
         Some(_) => deflate_fast_help::<4>(stream, flush),

@@ -1,9 +1,9 @@
 #![forbid(unsafe_code)]
 
-use super::flush_block;
+use super::{flush_block, Discard};
 use crate::{
     deflate::{
-        fill_window, flush_block_only, BlockState, DeflateStream, State, Strategy,
+        fill_window, flush_block_only, BlockState, DeflateStream, State,
         MIN_LOOKAHEAD, STD_MIN_MATCH, WANT_MIN_MATCH,
     },
     DeflateFlush,
@@ -19,6 +19,12 @@ const ZLIB_SEARCH_END: usize = 4096;
 
 pub fn deflate_slow(stream: &mut DeflateStream, flush: DeflateFlush) -> BlockState {
     let use_longest_match_slow = stream.state.max_chain_length > 1024;
+    // oxpy: levels 7 and 8 choose the matcher of the stream (see
+    // `medium::choose_matcher`); level 9 hashes 3 bytes (zlib-ng's rolling
+    // hash) on every stream.
+    if !use_longest_match_slow && super::stream_matcher(stream, flush).is_none() {
+        return BlockState::NeedMore;
+    }
 
     /* Process the input block. */
     loop {
@@ -102,6 +108,7 @@ enum Stop {
 #[inline(always)]
 fn lazy_steps(state: &mut State, use_longest_match_slow: bool, output_full: bool) -> Stop {
     let valid_distance_range = 1..=state.max_dist() as isize;
+    let discard = Discard::new(state);
     loop {
         /* Insert the string window[strstart .. strstart+2] in the
          * dictionary, and set hash_head to the head of the hash chain:
@@ -132,7 +139,9 @@ fn lazy_steps(state: &mut State, use_longest_match_slow: bool, output_full: bool
                 crate::deflate::longest_match::longest_match(state, hash_head, state.prev_length)
             };
 
-            if match_len <= 5 && (state.strategy == Strategy::Filtered) {
+            // oxpy: zlib's rules (see `Discard`).
+            let match_dist = state.strstart as i64 - i64::from(state.match_start);
+            if discard.discards::<STD_MIN_MATCH>(match_len, match_dist) {
                 /* If prev_match is also WANT_MIN_MATCH, match_start is garbage
                  * but we will ignore the current match anyway.
                  */
