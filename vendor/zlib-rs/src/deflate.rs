@@ -4740,6 +4740,23 @@ mod test {
                 assert!(end(stream).is_ok());
             }
         }
+
+        // text in a 512-byte window: 3 bytes
+        let input = data(5000);
+        for (window_bits, want) in [(9, Matcher::Three), (10, Matcher::Four)] {
+            let config = DeflateConfig { level: 6, window_bits, ..Default::default() };
+            let mut strm = z_stream::default();
+            assert_eq!(init(&mut strm, config), ReturnCode::Ok);
+            let stream = unsafe { DeflateStream::from_stream_mut(&mut strm) }.unwrap();
+            let mut output = vec![0u8; input.len() + 1000];
+            stream.next_in = input.as_ptr() as *mut _;
+            stream.avail_in = input.len() as _;
+            stream.next_out = output.as_mut_ptr();
+            stream.avail_out = output.len() as _;
+            assert_eq!(deflate(stream, DeflateFlush::Finish), ReturnCode::StreamEnd);
+            assert_eq!(stream.state.matcher, want, "window_bits {window_bits}");
+            assert!(end(stream).is_ok());
+        }
     }
 
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
