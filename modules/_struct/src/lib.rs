@@ -33,6 +33,14 @@ pub struct State {
     codes_type: Unbound<ClassType<Codes>>,
     iter_type: Unbound<ClassType<UnpackIter>>,
     cache: Unbound<PyDict>,
+    /// `Struct(format)`'s caches: exact str (bytes) format -> `Codes`, each
+    /// emptied when it holds `MAX_CACHE` formats. A format compiles to the
+    /// same codes every time, and a `Codes` object is immutable, so
+    /// `Struct`s of one format share one (C compiles each anew). Two dicts:
+    /// in one, an ASCII str and bytes of equal hash would be compared, which
+    /// warns under `python -b`.
+    compiled_str: Unbound<PyDict>,
+    compiled_bytes: Unbound<PyDict>,
     /// The last exact-str format found or stored in `cache`, and its
     /// `Struct`: the same object is looked up again without hashing (an
     /// identical key is a dict hit; both are reset when `cache` is emptied).
@@ -55,6 +63,8 @@ impl ModuleState for State {
             codes_type: codes_type.unbind(),
             iter_type: iter_type.unbind(),
             cache: PyDict::new(py)?.unbind(),
+            compiled_str: PyDict::new(py)?.unbind(),
+            compiled_bytes: PyDict::new(py)?.unbind(),
             last_format: ObjectMember::new(().into_py_object(py)?),
             last_struct: ObjectMember::new(().into_py_object(py)?),
         })
@@ -66,6 +76,8 @@ impl ModuleState for State {
         visit.call(&self.codes_type)?;
         visit.call(&self.iter_type)?;
         visit.call(&self.cache)?;
+        visit.call(&self.compiled_str)?;
+        visit.call(&self.compiled_bytes)?;
         ObjectMember::traverse_all(&[&self.last_format, &self.last_struct], visit)
     }
 }
@@ -149,7 +161,11 @@ impl Struct {
 /// the module (with a module, instance -> type -> module -> cache -> `Struct`
 /// -> instance is a cycle only the GC can free: test_struct's
 /// `test__struct_reference_cycle_cleaned_up`).
-pub struct Codes(Format);
+pub struct Codes {
+    format: Format,
+    /// The format as bytes (a `Struct`'s `s_format`).
+    bytes: Unbound<PyBytes>,
+}
 
 oxpy::class! {
     type: Codes,
@@ -175,7 +191,7 @@ impl Compiled<'_> {
 /// The format of a `Codes` object (or of None: uninitialised).
 fn format_of<'a>(codes: Borrowed<'a, '_, PyAny>) -> &'a Format {
     match codes.downcast_class::<Codes>() {
-        Some(c) => &c.get().0,
+        Some(c) => &c.get().format,
         None => &UNINITIALISED,
     }
 }
@@ -219,7 +235,8 @@ impl Struct {
 }
 
 /// `Struct.__init__(format)`: C sets the format before compiling it, so a
-/// bad format is kept (with the previous compiled codes).
+/// bad format is kept (with the previous compiled codes). A str or bytes
+/// format seen before takes its codes from the module's cache.
 #[oxpy::function(name = "Struct", text_signature = "($self, format)", defining_class = false)]
 fn struct_init<'py>(
     py: Python<'py>,
@@ -227,6 +244,26 @@ fn struct_init<'py>(
     module: Borrowed<'_, 'py, PyModule>,
     format: Borrowed<'_, 'py, PyAny>,
 ) -> PyResult<()> {
+    let this = this.get();
+    let state = module.state::<State>()?;
+    let cache = if PyStr::is_exact(format) {
+        Some(state.compiled_str.bind(py))
+    } else if PyBytes::is_exact(format) {
+        Some(state.compiled_bytes.bind(py))
+    } else {
+        None
+    };
+    if let Some(cache) = cache
+        && let Some(codes) = cache.get_item(format)?
+        && let Some(c) = codes.as_borrowed().downcast_class::<Codes>()
+    {
+        let c = c.get();
+        this.format.set(c.bytes.bind(py).to_owned());
+        this.size.store(c.format.size, Ordering::Relaxed);
+        this.len.store(c.format.len, Ordering::Relaxed);
+        this.compiled.set(codes);
+        return Ok(());
+    }
     let bytes = if let Some(s) = format.downcast::<PyStr>() {
         s.encode_ascii()?
     } else if let Some(b) = format.downcast::<PyBytes>() {
@@ -238,13 +275,20 @@ fn struct_init<'py>(
             &format!("Struct() argument 1 must be a str or bytes object, not {}", oxpy::err::c_truncate(name, 200)),
         ));
     };
-    let this = this.get();
     this.format.set(bytes.clone_ref());
     let compiled = layout::compile(bytes.as_borrowed().as_bytes()).map_err(|e| struct_error(module, e.message()))?;
     this.size.store(compiled.size, Ordering::Relaxed);
     this.len.store(compiled.len, Ordering::Relaxed);
-    let codes = module.state::<State>()?.codes_type.bind(py).instantiate(Codes(compiled))?;
-    this.compiled.set(codes.into_any());
+    let codes = state.codes_type.bind(py).instantiate(Codes { format: compiled, bytes: bytes.unbind() })?.into_any();
+    if let Some(cache) = cache {
+        if cache.len() >= MAX_CACHE {
+            cache.clear();
+        }
+        if let Err(e) = cache.set_item(format, codes.as_borrowed()) {
+            e.discard(py);
+        }
+    }
+    this.compiled.set(codes);
     Ok(())
 }
 
@@ -939,10 +983,12 @@ impl State {
         self.last_format.set(fmt.to_owned());
     }
 
-    /// Empties the cache (and forgets the last format).
+    /// Empties the caches (and forgets the last format).
     fn clear_cache(&self, py: Python<'_>) {
         ObjectMember::clear_all(&[&self.last_format, &self.last_struct], py);
         self.cache.bind(py).clear();
+        self.compiled_str.bind(py).clear();
+        self.compiled_bytes.bind(py).clear();
     }
 }
 

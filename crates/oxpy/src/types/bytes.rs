@@ -26,6 +26,13 @@ fn to_ssize(py: Python<'_>, len: usize) -> PyResult<ffi::Py_ssize_t> {
 }
 
 impl PyBytes {
+    /// Whether `obj` is exactly a bytes (`PyBytes_CheckExact`).
+    #[inline]
+    pub fn is_exact(obj: Borrowed<'_, '_, crate::types::PyAny>) -> bool {
+        // SAFETY: attached, live object.
+        unsafe { ffi::PyBytes_CheckExact(obj.as_ptr()) != 0 }
+    }
+
     /// A new `bytes` holding a copy of `data`.
     pub fn new<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
         let len = to_ssize(py, data.len())?;
